@@ -1,0 +1,1 @@
+//! EVTX corpus tests.
