@@ -61,14 +61,6 @@ impl Image {
         i.name = path.rsplit(['\\', '/']).next().unwrap_or(path).to_string();
         i
     }
-
-    /// The folder part of the path.
-    pub(crate) fn folder(&self) -> &str {
-        match self.path.rfind(['\\', '/']) {
-            Some(i) => &self.path[..i],
-            None => "",
-        }
-    }
 }
 
 /// Names of the images every simulated device knows.

@@ -26,13 +26,6 @@ impl Row {
         self
     }
 
-    pub(crate) fn s_opt(&mut self, key: &str, v: Option<&str>) -> &mut Row {
-        if let Some(v) = v {
-            self.s(key, v);
-        }
-        self
-    }
-
     /// A long or int column.
     pub(crate) fn n(&mut self, key: &str, v: i64) -> &mut Row {
         self.0.insert(key.to_string(), Value::from(v));

@@ -115,7 +115,8 @@ pub(crate) fn app_launch(w: &World, rng: &mut ChaCha8Rng, em: &mut Emitter, t: M
         Img::Outlook => https(em, rng, &pr, net_t, &child, &M365[0], true),
         Img::Teams => https(em, rng, &pr, net_t, &child, &M365[2], true),
         Img::WinWord | Img::Excel | Img::PowerPnt => {
-            https(em, rng, &pr, net_t, &child, &M365[5 + rng.random_range(0..2)], false);
+            let k = 5 + rng.random_range(0..2);
+            https(em, rng, &pr, net_t, &child, &M365[k], false);
             https(em, rng, &pr, net_t + SEC, &child, &M365[4], false);
         }
         _ => {}
@@ -188,7 +189,8 @@ pub(crate) fn browse(w: &World, rng: &mut ChaCha8Rng, em: &mut Emitter, t: Micro
     for _ in 0..n {
         let site = if rng.random_bool(0.25) { pick(rng, M365) } else { pick(rng, WEB) };
         if let Some(site) = site {
-            https(em, rng, &pr, tt, &browser, site, rng.random_bool(0.5));
+            let dns = rng.random_bool(0.5);
+            https(em, rng, &pr, tt, &browser, site, dns);
         }
         tt += rng.random_range(SEC / 2..20 * SEC);
     }
@@ -260,7 +262,8 @@ pub(crate) fn system(w: &World, rng: &mut ChaCha8Rng, em: &mut Emitter, t: Micro
         4 => {
             let svc = pr.svchost_netsvcs();
             if let Some(site) = pick(rng, &WINDOWS_BACKGROUND[..3]) {
-                https(em, rng, &pr, t, &svc, site, rng.random_bool(0.5));
+                let dns = rng.random_bool(0.5);
+                https(em, rng, &pr, t, &svc, site, dns);
             }
         }
         5 => {

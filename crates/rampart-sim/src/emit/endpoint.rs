@@ -22,8 +22,6 @@ pub(crate) struct Account<'a> {
 impl<'a> Account<'a> {
     pub(crate) const SYSTEM: Account<'static> =
         Account { domain: "nt authority", name: "system", sid: "S-1-5-18", upn: "", object_id: "" };
-    pub(crate) const LOCAL_SERVICE: Account<'static> =
-        Account { domain: "nt authority", name: "local service", sid: "S-1-5-19", upn: "", object_id: "" };
     pub(crate) const NETWORK_SERVICE: Account<'static> =
         Account { domain: "nt authority", name: "network service", sid: "S-1-5-20", upn: "", object_id: "" };
 
@@ -42,10 +40,6 @@ impl<'a> Account<'a> {
     /// A local Unix account (domain is the host name).
     pub(crate) fn unix(host: &'a str, name: &'a str) -> Account<'a> {
         Account { domain: host, name, sid: "", upn: "", object_id: "" }
-    }
-
-    pub(crate) fn is_system(&self) -> bool {
-        self.sid == "S-1-5-18"
     }
 }
 

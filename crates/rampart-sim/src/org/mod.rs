@@ -178,7 +178,6 @@ pub(crate) mod app {
     pub const ONEDRIVE: usize = 2;
     pub const TEAMS: usize = 3;
     pub const OFFICE365: usize = 4;
-    pub const AZURE: usize = 5;
     pub const SALESFORCE: usize = 6;
 }
 
@@ -399,10 +398,6 @@ impl Org {
             });
             self.users[ui].device = Some(di);
         }
-    }
-
-    pub(crate) fn netbios(&self) -> &str {
-        &self.ad_domain
     }
 
     /// Windows workstations, by device index.

@@ -9,46 +9,44 @@
 pub(crate) struct WebSite {
     pub host: &'static str,
     pub ip: &'static str,
-    /// Office apps reach these (the Microsoft 365 ranges Sigma rules exclude).
-    pub microsoft: bool,
 }
 
 pub(crate) const WEB: &[WebSite] = &[
-    WebSite { host: "www.google.com", ip: "142.250.190.36", microsoft: false },
-    WebSite { host: "www.bing.com", ip: "204.79.197.200", microsoft: true },
-    WebSite { host: "www.linkedin.com", ip: "13.107.42.14", microsoft: true },
-    WebSite { host: "github.com", ip: "140.82.112.3", microsoft: false },
-    WebSite { host: "www.youtube.com", ip: "142.250.191.46", microsoft: false },
-    WebSite { host: "www.amazon.com", ip: "54.239.28.85", microsoft: false },
-    WebSite { host: "en.wikipedia.org", ip: "208.80.154.224", microsoft: false },
-    WebSite { host: "www.fedex.com", ip: "23.45.104.22", microsoft: false },
-    WebSite { host: "www.ups.com", ip: "23.45.96.19", microsoft: false },
-    WebSite { host: "www.maersk.com", ip: "104.18.22.201", microsoft: false },
-    WebSite { host: "www.weather.gov", ip: "23.53.112.94", microsoft: false },
-    WebSite { host: "stackoverflow.com", ip: "151.101.1.69", microsoft: false },
-    WebSite { host: "docs.microsoft.com", ip: "13.107.246.40", microsoft: true },
-    WebSite { host: "www.reuters.com", ip: "151.101.130.132", microsoft: false },
-    WebSite { host: "www.zoom.us", ip: "170.114.52.2", microsoft: false },
+    WebSite { host: "www.google.com", ip: "142.250.190.36" },
+    WebSite { host: "www.bing.com", ip: "204.79.197.200" },
+    WebSite { host: "www.linkedin.com", ip: "13.107.42.14" },
+    WebSite { host: "github.com", ip: "140.82.112.3" },
+    WebSite { host: "www.youtube.com", ip: "142.250.191.46" },
+    WebSite { host: "www.amazon.com", ip: "54.239.28.85" },
+    WebSite { host: "en.wikipedia.org", ip: "208.80.154.224" },
+    WebSite { host: "www.fedex.com", ip: "23.45.104.22" },
+    WebSite { host: "www.ups.com", ip: "23.45.96.19" },
+    WebSite { host: "www.maersk.com", ip: "104.18.22.201" },
+    WebSite { host: "www.weather.gov", ip: "23.53.112.94" },
+    WebSite { host: "stackoverflow.com", ip: "151.101.1.69" },
+    WebSite { host: "docs.microsoft.com", ip: "13.107.246.40" },
+    WebSite { host: "www.reuters.com", ip: "151.101.130.132" },
+    WebSite { host: "www.zoom.us", ip: "170.114.52.2" },
 ];
 
 /// Microsoft 365 endpoints that Office, Teams and OneDrive talk to.
 pub(crate) const M365: &[WebSite] = &[
-    WebSite { host: "outlook.office365.com", ip: "52.96.165.18", microsoft: true },
-    WebSite { host: "login.microsoftonline.com", ip: "40.126.28.18", microsoft: true },
-    WebSite { host: "teams.microsoft.com", ip: "52.113.194.132", microsoft: true },
-    WebSite { host: "meridianfreight.sharepoint.com", ip: "13.107.136.9", microsoft: true },
-    WebSite { host: "meridianfreight-my.sharepoint.com", ip: "13.107.138.9", microsoft: true },
-    WebSite { host: "officeclient.microsoft.com", ip: "52.109.8.19", microsoft: true },
-    WebSite { host: "nexus.officeapps.live.com", ip: "52.109.12.23", microsoft: true },
+    WebSite { host: "outlook.office365.com", ip: "52.96.165.18" },
+    WebSite { host: "login.microsoftonline.com", ip: "40.126.28.18" },
+    WebSite { host: "teams.microsoft.com", ip: "52.113.194.132" },
+    WebSite { host: "meridianfreight.sharepoint.com", ip: "13.107.136.9" },
+    WebSite { host: "meridianfreight-my.sharepoint.com", ip: "13.107.138.9" },
+    WebSite { host: "officeclient.microsoft.com", ip: "52.109.8.19" },
+    WebSite { host: "nexus.officeapps.live.com", ip: "52.109.12.23" },
 ];
 
 /// Background endpoints Windows itself talks to.
 pub(crate) const WINDOWS_BACKGROUND: &[WebSite] = &[
-    WebSite { host: "settings-win.data.microsoft.com", ip: "20.42.73.29", microsoft: true },
-    WebSite { host: "v10.events.data.microsoft.com", ip: "20.189.173.11", microsoft: true },
-    WebSite { host: "ctldl.windowsupdate.com", ip: "93.184.221.240", microsoft: false },
-    WebSite { host: "winatp-gw-cus.microsoft.com", ip: "20.44.10.122", microsoft: true },
-    WebSite { host: "wdcp.microsoft.com", ip: "20.49.150.241", microsoft: true },
+    WebSite { host: "settings-win.data.microsoft.com", ip: "20.42.73.29" },
+    WebSite { host: "v10.events.data.microsoft.com", ip: "20.189.173.11" },
+    WebSite { host: "ctldl.windowsupdate.com", ip: "93.184.221.240" },
+    WebSite { host: "winatp-gw-cus.microsoft.com", ip: "20.44.10.122" },
+    WebSite { host: "wdcp.microsoft.com", ip: "20.49.150.241" },
 ];
 
 /// Where a public IP geolocates.
@@ -88,3 +86,9 @@ pub(crate) const HOSTING: &[(&str, Geo)] = &[
     ("MainOne Cable Company", LAGOS),
     ("Latitude.sh LTDA", SAO_PAULO),
 ];
+
+impl Default for Geo {
+    fn default() -> Geo {
+        CHICAGO
+    }
+}

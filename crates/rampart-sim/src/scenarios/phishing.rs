@@ -369,15 +369,20 @@ pub(super) fn play(b: &mut Builder, t0: Micros) -> Option<(&'static str, &'stati
         },
     );
     let wmi = fpr.wmiprvse();
-    let as_admin = |p: Proc<'_>| -> Proc<'_> {
-        Proc { account: Account::admin(admin, &org.ad_domain), integrity: "High", elevation: "TokenElevationTypeDefault", logon_id: admin_logon, session: 0, ..p }
-    };
+    let admin_acct = Account::admin(admin, &org.ad_domain);
     let mut tw = t5 + 2 * SEC;
     let mut last_cmd = None;
     for c in ["cd \\", "whoami", "dir D:\\Shares\\Departments\\Finance", "mkdir C:\\PerfLogs"] {
         let marker = format!("__{}.{}", tw / SEC, b.rng.random_range(10..99));
         let line = format!(r"cmd.exe /Q /c {c} 1> \\127.0.0.1\ADMIN$\{marker} 2>&1");
-        let p = as_admin(wmi.spawn(b.img.get(Img::Cmd), win_pid(b.rng), line, tw));
+        let p = Proc {
+            account: admin_acct,
+            integrity: "High",
+            elevation: "TokenElevationTypeDefault",
+            logon_id: admin_logon,
+            session: 0,
+            ..wmi.spawn(b.img.get(Img::Cmd), win_pid(b.rng), line, tw)
+        };
         endpoint::process_created(b.em, fs, tw, &p, &wmi);
         last_cmd = Some(p);
         tw += b.rng.random_range(5 * SEC..40 * SEC);

@@ -99,6 +99,7 @@ pub(super) fn play(b: &mut Builder, t0: Micros) -> Option<(&'static str, &'stati
             remote_ip: &ip,
             remote_device: "kali",
             remote_port: b.rng.random_range(40_000..65_000),
+            ..Default::default()
         },
     );
     let who = Who { name: &svc.account_name, domain: &org.ad_domain, upn: &svc.upn, sid: &svc.sid, object_id: &svc.object_id, display: &svc.account_name };
@@ -178,10 +179,11 @@ pub(super) fn play(b: &mut Builder, t0: Micros) -> Option<(&'static str, &'stati
             FileOp { action: "FileCreated", path: &img.path, sha1: &img.hashes.sha1, sha256: &img.hashes.sha256, md5: &img.hashes.md5, size: img.size, ..Default::default() },
         );
     }
+    let local_locker = locker.at(r"C:\Windows\lck.exe");
     let mut targets = vec![org.infra.file_server];
     targets.extend(victims.iter().copied());
     let mut t_target = t3 + 30 * SEC;
-    let mut launched: Vec<(usize, Micros)> = Vec::new();
+    let mut launched: Vec<(usize, Proc)> = Vec::new();
     for &ti in &targets {
         let Some(d) = org.devices.get(ti) else { continue };
         let Some(tpr) = b.procs(ti) else { continue };
@@ -212,12 +214,12 @@ pub(super) fn play(b: &mut Builder, t0: Micros) -> Option<(&'static str, &'stati
                 remote_ip: &rds.ip,
                 remote_device: &rds.host_name,
                 remote_port: b.rng.random_range(49152..65535),
+                ..Default::default()
             },
         );
         let services = tpr.services();
         let svc_p = services.spawn(&psexesvc, win_pid(b.rng), r"C:\Windows\PSEXESVC.exe", t_target + SEC).as_system();
         endpoint::process_created(b.em, d, t_target + SEC, &svc_p, &services);
-        let local_locker = locker.at(r"C:\Windows\lck.exe");
         endpoint::file(
             b.em,
             d,
@@ -234,7 +236,10 @@ pub(super) fn play(b: &mut Builder, t0: Micros) -> Option<(&'static str, &'stati
                 ..Default::default()
             },
         );
-        launched.push((ti, t_target + 2 * SEC));
+        let tl = t_target + 3 * SEC;
+        let lk = svc_p.spawn(&local_locker, win_pid(b.rng), r"C:\Windows\lck.exe -path all", tl);
+        endpoint::process_created(b.em, d, tl, &lk, &svc_p);
+        launched.push((ti, lk));
         t_target += b.rng.random_range(20 * SEC..90 * SEC);
     }
 
@@ -248,16 +253,9 @@ pub(super) fn play(b: &mut Builder, t0: Micros) -> Option<(&'static str, &'stati
         &[],
     );
     let mut lockers = Vec::new();
-    for (k, &(ti, _)) in launched.iter().enumerate() {
+    for (k, (ti, lk)) in launched.into_iter().enumerate() {
         let Some(d) = org.devices.get(ti) else { continue };
-        let Some(tpr) = b.procs(ti) else { continue };
-        let services = tpr.services();
-        let svc_p = services.spawn(&psexesvc, win_pid(b.rng), r"C:\Windows\PSEXESVC.exe", t3).as_system();
-        let local_locker = locker.at(r"C:\Windows\lck.exe");
-        let tl = t4 + k as i64 * 40 * SEC;
-        let lk = svc_p.spawn(&local_locker, win_pid(b.rng), r"C:\Windows\lck.exe -path all", tl);
-        endpoint::process_created(b.em, d, tl, &lk, &svc_p);
-        let mut tc = tl + 2 * SEC;
+        let mut tc = t4 + k as i64 * 40 * SEC;
         for (tool, line) in [
             (Img::Vssadmin, "vssadmin.exe delete shadows /all /quiet"),
             (Img::Wbadmin, "wbadmin delete catalog -quiet"),
