@@ -1,3 +1,5 @@
+#![allow(clippy::unwrap_used)]
+
 //! Unit tests of the crate's internals (no I/O).
 
 use crate::ids::{base64, guid_from, hex_digest, powershell_encoded};

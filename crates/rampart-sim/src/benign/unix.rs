@@ -58,17 +58,17 @@ pub(crate) fn linux(w: &World, rng: &mut ChaCha8Rng, em: &mut Emitter, t: Micros
         let (k, cmd) = if rng.random_bool(0.5) { (Img::LxGit, "git fetch --all --prune") } else { (Img::LxPython, "python3 -m pytest -q") };
         let p = shell.spawn(w.img.get(k), upid(rng), cmd, t);
         endpoint::process_created(em, d, t, &p, &shell);
-        if k == Img::LxGit {
-            if let Some(gh) = WEB.get(3) {
+        if k == Img::LxGit
+            && let Some(gh) = WEB.get(3)
+        {
                 endpoint::network(
                     em,
                     d,
                     t + SEC,
                     &p,
                     Conn { action: "ConnectionSuccess", remote_ip: gh.ip, remote_port: 443, remote_url: gh.host, local_ip: &d.ip, local_port: ephemeral(rng), protocol: "Tcp" },
-                    None,
-                );
-            }
+                None,
+            );
         }
         return;
     }

@@ -81,7 +81,7 @@ impl<'a> Proc<'a> {
     }
 
     /// Runs as SYSTEM at System integrity.
-    pub(crate) fn as_system(mut self) -> Proc<'a> {
+    pub(crate) fn into_system(mut self) -> Proc<'a> {
         self.account = Account::SYSTEM;
         self.integrity = "System";
         self.elevation = "TokenElevationTypeDefault";

@@ -14,12 +14,10 @@ pub(crate) fn ip_type(ip: &str) -> &'static str {
     if ip.starts_with("10.") || ip.starts_with("192.168.") || ip.starts_with("169.254.") {
         return "Private";
     }
-    if let Some(rest) = ip.strip_prefix("172.") {
-        if let Some(second) = rest.split('.').next().and_then(|s| s.parse::<u8>().ok()) {
-            if (16..32).contains(&second) {
-                return "Private";
-            }
-        }
+    if let Some(second) = ip.strip_prefix("172.").and_then(|rest| rest.split('.').next()).and_then(|s| s.parse::<u8>().ok())
+        && (16..32).contains(&second)
+    {
+        return "Private";
     }
     "Public"
 }

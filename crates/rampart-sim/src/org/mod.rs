@@ -362,11 +362,7 @@ impl Org {
             };
             let subnet = &self.sites[site].subnet;
             let ip = format!("{subnet}.{}.{}", rng.random_range(1..8), rng.random_range(10..250));
-            let fqdn = if os == OsFamily::Windows {
-                format!("{}.{}", host.to_lowercase(), self.dns_domain)
-            } else {
-                format!("{}.{}", host.to_lowercase(), self.dns_domain)
-            };
+            let fqdn = format!("{}.{}", host.to_lowercase(), self.dns_domain);
             let di = self.devices.len();
             self.devices.push(Device {
                 device_id: hex_digest(&format!("device:{}:{}", fqdn, rng.random::<u64>()), 20),
@@ -452,7 +448,7 @@ fn build_users(rng: &mut impl Rng, n: usize, domain: &str, domain_sid: &str, sta
             let title = chosen.2[rng.random_range(0..chosen.2.len())];
             (chosen.0.to_string(), title.to_string())
         };
-        let (given, surname, account) = loop {
+        let (given, surname, account) = {
             let g = names::GIVEN[rng.random_range(0..names::GIVEN.len())];
             let s = names::SURNAMES[rng.random_range(0..names::SURNAMES.len())];
             let base = format!("{}.{}", g.to_lowercase(), s.to_lowercase().replace('\'', ""));
@@ -463,7 +459,7 @@ fn build_users(rng: &mut impl Rng, n: usize, domain: &str, domain_sid: &str, sta
                 k += 1;
             }
             taken.insert(acct.clone());
-            break (g.to_string(), s.to_string(), acct);
+            (g.to_string(), s.to_string(), acct)
         };
         let site = if rng.random_bool(0.7) { 0 } else { 1 };
         let (isp, octets, _) = HOME_ISPS
@@ -513,14 +509,13 @@ fn build_users(rng: &mut impl Rng, n: usize, domain: &str, domain_sid: &str, sta
     // Managers: the first person of each department reports to the COO; everyone else to
     // the first person of their department.
     let mut heads: std::collections::BTreeMap<String, usize> = std::collections::BTreeMap::new();
-    for i in 0..users.len() {
-        let d = users[i].department.clone();
-        match heads.get(&d) {
-            Some(&h) => users[i].manager = Some(h),
+    for (i, u) in users.iter_mut().enumerate() {
+        match heads.get(&u.department) {
+            Some(&h) => u.manager = Some(h),
             None => {
-                heads.insert(d, i);
+                heads.insert(u.department.clone(), i);
                 if i != 0 {
-                    users[i].manager = Some(if users[i].department == "Executive" { 0 } else { 2 });
+                    u.manager = Some(if u.department == "Executive" { 0 } else { 2 });
                 }
             }
         }

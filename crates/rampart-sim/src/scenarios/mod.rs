@@ -156,6 +156,7 @@ pub(crate) fn pick_index(rng: &mut ChaCha8Rng, preferred: &[usize], fallback: &[
 }
 
 /// Plays `kind` starting at `t0`; returns its ground truth and its events.
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn play(
     kind: ScenarioKind,
     number: usize,

@@ -218,13 +218,13 @@ pub(super) fn play(b: &mut Builder, t0: Micros) -> Option<(&'static str, &'stati
             },
         );
         let services = tpr.services();
-        let svc_p = services.spawn(&psexesvc, win_pid(b.rng), r"C:\Windows\PSEXESVC.exe", t_target + SEC).as_system();
+        let svc_p = services.spawn(&psexesvc, win_pid(b.rng), r"C:\Windows\PSEXESVC.exe", t_target + SEC).into_system();
         endpoint::process_created(b.em, d, t_target + SEC, &svc_p, &services);
         endpoint::file(
             b.em,
             d,
             t_target + SEC + 400_000,
-            &services.clone().as_system(),
+            &services.clone().into_system(),
             FileOp {
                 action: "FileCreated",
                 path: &local_locker.path,

@@ -1,6 +1,8 @@
 //! Integration tests of rampart-sim: determinism, row validity against the hunting schema,
 //! ordering, ground truth, volumes, and Sigma verification of the attack stages.
 
+
+#![allow(clippy::unwrap_used, clippy::needless_range_loop)]
 mod schema;
 mod sigma;
 
