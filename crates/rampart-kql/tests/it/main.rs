@@ -1,0 +1,7 @@
+//! The integration tests of rampart-kql (one binary): golden `.slt` files, the corpus
+//! measurement, and API checks.
+
+mod api;
+mod corpus;
+mod slt;
+mod support;
