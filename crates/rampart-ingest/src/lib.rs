@@ -8,4 +8,8 @@
 //! **Boundary:** no I/O besides reading the files it is given; knows nothing of the
 //! lake, HTTP or the write-ahead log.
 
+mod error;
 pub mod evtx;
+pub mod json;
+
+pub use error::Error;

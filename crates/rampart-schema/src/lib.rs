@@ -20,7 +20,7 @@
 mod catalog;
 mod error;
 
-pub use catalog::{Catalog, Column, ColumnType, Table, Workload, catalog};
+pub use catalog::{Catalog, Column, ColumnType, Table, UTC, Workload, catalog, timestamp_type};
 pub use error::{Error, ErrorCode};
 
 /// System column: when the row was accepted by Rampart (UTC, microseconds).

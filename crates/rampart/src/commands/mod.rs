@@ -1,0 +1,37 @@
+//! One module per subcommand.
+
+mod bench;
+mod demo;
+mod hunt;
+mod ingest;
+mod schema;
+mod serve;
+mod token;
+
+use std::process::ExitCode;
+
+use anyhow::Result;
+
+use crate::cli::Command;
+use crate::config::{self, Config};
+
+/// `data_dir_given` says whether --data-dir was on the command line (the demo has its own default).
+pub async fn dispatch(command: Command, config: Config, data_dir_given: bool) -> Result<ExitCode> {
+    match command {
+        Command::Demo(args) => demo::run(args, config, data_dir_given).await,
+        Command::Serve(args) => serve::run(args, config).await,
+        Command::Ingest(args) => ingest::run(args, config).await,
+        Command::Hunt(args) => hunt::run(args, config).await,
+        Command::Schema(args) => schema::run(args),
+        Command::Token(cmd) => token::run(cmd, config).await,
+        Command::Config(args) => {
+            if args.default {
+                print!("{}", config::EXAMPLE);
+            } else {
+                print!("{}", config.to_toml()?);
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Bench(cmd) => bench::run(cmd, config).await,
+    }
+}
