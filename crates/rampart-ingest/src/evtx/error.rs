@@ -12,9 +12,19 @@ pub enum EvtxError {
     #[error("cannot open evtx file {}: {reason}", path.display())]
     Open { path: PathBuf, reason: String },
     #[error("{}: {}: cannot read chunk: {reason}", path.display(), chunk_name(*chunk))]
-    Chunk { path: PathBuf, chunk: Option<u64>, reason: String },
+    Chunk {
+        path: PathBuf,
+        chunk: Option<u64>,
+        reason: String,
+    },
     #[error("{}: record {position} ({}): {reason}", path.display(), record_where(*chunk, *record_id))]
-    Record { path: PathBuf, position: u64, chunk: Option<u64>, record_id: Option<u64>, reason: String },
+    Record {
+        path: PathBuf,
+        position: u64,
+        chunk: Option<u64>,
+        record_id: Option<u64>,
+        reason: String,
+    },
     #[error("event is not a json object")]
     NotAnObject,
     #[error("event has no {field}")]

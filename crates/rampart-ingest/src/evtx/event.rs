@@ -26,19 +26,67 @@ pub struct WinEvent {
 
 /// Names `raw` gives the envelope; a data field with one of these names is kept
 /// as `EventData_<name>` / `UserData_<name>` so it never hides the envelope value.
-pub(crate) const CORE_NAMES: [&str; 7] =
-    ["EventID", "Channel", "Provider_Name", "Computer", "EventRecordID", "TimeCreated", "UserID"];
+pub(crate) const CORE_NAMES: [&str; 7] = [
+    "EventID",
+    "Channel",
+    "Provider_Name",
+    "Computer",
+    "EventRecordID",
+    "TimeCreated",
+    "UserID",
+];
 
 impl WinEvent {
     /// From the JSON the evtx crate produces (same layout as SigmaHQ regression .json
     /// files: `{"Event":{"System":{…},"EventData":{…}}}`).
     pub fn from_evtx_json(v: &Value) -> Result<WinEvent, EvtxError> {
-        let event = v.get("Event").unwrap_or(v).as_object().ok_or(EvtxError::NotAnObject)?;
-        let system = event.get("System").and_then(Value::as_object).ok_or(EvtxError::MissingField { field: "System" })?;
+        let event = v
+            .get("Event")
+            .unwrap_or(v)
+            .as_object()
+            .ok_or(EvtxError::NotAnObject)?;
+        Self::from_evtx_parts(
+            event,
+            event.get("EventData").cloned(),
+            event.get("UserData").cloned(),
+        )
+    }
 
-        let event_id = system.get("EventID").ok_or(EvtxError::MissingField { field: "EventID" })?;
+    /// [`WinEvent::from_evtx_json`] for a value the caller no longer needs: the event's
+    /// fields move instead of being copied.
+    pub fn from_evtx_value(v: Value) -> Result<WinEvent, EvtxError> {
+        let v = match v {
+            Value::Object(mut o) if o.contains_key("Event") => {
+                o.remove("Event").unwrap_or_default()
+            }
+            other => other,
+        };
+        let Value::Object(mut event) = v else {
+            return Err(EvtxError::NotAnObject);
+        };
+        let (event_data, user_data) = (event.remove("EventData"), event.remove("UserData"));
+        Self::from_evtx_parts(&event, event_data, user_data)
+    }
+
+    /// The envelope from `event`; the data from its `EventData`/`UserData` sections.
+    fn from_evtx_parts(
+        event: &Map<String, Value>,
+        event_data: Option<Value>,
+        user_data: Option<Value>,
+    ) -> Result<WinEvent, EvtxError> {
+        let system = event
+            .get("System")
+            .and_then(Value::as_object)
+            .ok_or(EvtxError::MissingField { field: "System" })?;
+
+        let event_id = system
+            .get("EventID")
+            .ok_or(EvtxError::MissingField { field: "EventID" })?;
         let (event_id, qualifiers) = match event_id {
-            Value::Object(o) => (o.get("#text").unwrap_or(&Value::Null), attributes(event_id).get("Qualifiers")),
+            Value::Object(o) => (
+                o.get("#text").unwrap_or(&Value::Null),
+                attributes(event_id).get("Qualifiers"),
+            ),
             other => (other, None),
         };
         let event_id = parse_event_id(event_id)?;
@@ -46,11 +94,18 @@ impl WinEvent {
         let time_text = attributes(system.get("TimeCreated").unwrap_or(&Value::Null))
             .get("SystemTime")
             .and_then(scalar_text)
-            .ok_or(EvtxError::MissingField { field: "TimeCreated" })?;
-        let time = normalize_time(&time_text)
-            .ok_or_else(|| EvtxError::BadField { field: "TimeCreated", reason: format!("'{time_text}' is not a time") })?;
+            .ok_or(EvtxError::MissingField {
+                field: "TimeCreated",
+            })?;
+        let time = normalize_time(&time_text).ok_or_else(|| EvtxError::BadField {
+            field: "TimeCreated",
+            reason: format!("'{time_text}' is not a time"),
+        })?;
         let provider_attrs = attributes(system.get("Provider").unwrap_or(&Value::Null));
-        let provider = provider_attrs.get("Name").and_then(scalar_text).unwrap_or_default();
+        let provider = provider_attrs
+            .get("Name")
+            .and_then(scalar_text)
+            .unwrap_or_default();
         // Logs converted from ETW traces name a provider but no channel.
         if channel.is_empty() && provider.is_empty() {
             return Err(EvtxError::MissingField { field: "Channel" });
@@ -70,13 +125,19 @@ impl WinEvent {
             extra.insert(format!("Provider_{k}"), v.clone());
         }
         for (k, v) in system {
-            if matches!(k.as_str(), "EventID" | "Channel" | "TimeCreated" | "Provider" | "Computer" | "EventRecordID") {
+            if matches!(
+                k.as_str(),
+                "EventID" | "Channel" | "TimeCreated" | "Provider" | "Computer" | "EventRecordID"
+            ) {
                 continue;
             }
             if k == "Security" {
                 // UserID is `user_sid`; anything else the element carries is kept.
-                let rest: Map<String, Value> =
-                    attributes(v).iter().filter(|(a, _)| a.as_str() != "UserID").map(|(a, b)| (a.clone(), b.clone())).collect();
+                let rest: Map<String, Value> = attributes(v)
+                    .iter()
+                    .filter(|(a, _)| a.as_str() != "UserID")
+                    .map(|(a, b)| (a.clone(), b.clone()))
+                    .collect();
                 flatten_path(&mut extra, k, &Value::Object(rest));
                 continue;
             }
@@ -84,18 +145,31 @@ impl WinEvent {
         }
 
         let mut data = Map::new();
-        for (section, prefix) in [("EventData", "EventData"), ("UserData", "UserData")] {
-            if let Some(v) = event.get(section) {
-                flatten_data(&mut data, v, prefix);
+        for (section, name) in [(event_data, "EventData"), (user_data, "UserData")] {
+            if let Some(v) = section {
+                flatten_data(&mut data, v, name);
             }
         }
         // Anything else under Event (RenderingInfo, ProcessingErrorData, …) is kept too.
         for (k, v) in event {
-            if !matches!(k.as_str(), "System" | "EventData" | "UserData" | "#attributes") {
+            if !matches!(
+                k.as_str(),
+                "System" | "EventData" | "UserData" | "#attributes"
+            ) {
                 flatten_path(&mut extra, k, v);
             }
         }
-        Ok(WinEvent { channel, provider, event_id, record_id, computer, time, user_sid, data, system: extra })
+        Ok(WinEvent {
+            channel,
+            provider,
+            event_id,
+            record_id,
+            computer,
+            time,
+            user_sid,
+            data,
+            system: extra,
+        })
     }
 
     /// From a flattened event ("Mordor" layout used by OTRF Security-Datasets: `EventID`,
@@ -103,18 +177,28 @@ impl WinEvent {
     pub fn from_flat_json(v: &Map<String, Value>) -> Result<WinEvent, EvtxError> {
         // The first key of each list that holds a value is the one used; `Provider_Name`,
         // `Computer`, `EventRecordID` and `TimeCreated` make [`WinEvent::raw`] readable too.
-        let first = |keys: &[&'static str]| keys.iter().find_map(|k| text(v.get(*k)).map(|t| (*k, t)));
-        let event_id = parse_event_id(v.get("EventID").ok_or(EvtxError::MissingField { field: "EventID" })?)?;
+        let first =
+            |keys: &[&'static str]| keys.iter().find_map(|k| text(v.get(*k)).map(|t| (*k, t)));
+        let event_id = parse_event_id(
+            v.get("EventID")
+                .ok_or(EvtxError::MissingField { field: "EventID" })?,
+        )?;
         let channel = text(v.get("Channel")).ok_or(EvtxError::MissingField { field: "Channel" })?;
         // `@timestamp` is UTC as the shipper saw it; NXLog's `EventTime` is local time,
         // so it is the last resort.
         let (time_key, time_text) =
-            first(&["@timestamp", "TimeCreated", "EventTime"]).ok_or(EvtxError::MissingField { field: "TimeCreated" })?;
-        let time = normalize_time(&time_text)
-            .ok_or_else(|| EvtxError::BadField { field: "TimeCreated", reason: format!("'{time_text}' is not a time") })?;
+            first(&["@timestamp", "TimeCreated", "EventTime"]).ok_or(EvtxError::MissingField {
+                field: "TimeCreated",
+            })?;
+        let time = normalize_time(&time_text).ok_or_else(|| EvtxError::BadField {
+            field: "TimeCreated",
+            reason: format!("'{time_text}' is not a time"),
+        })?;
         let provider = first(&["SourceName", "ProviderName", "Provider_Name"]);
         let computer = first(&["Hostname", "Computer"]);
-        let record = ["RecordNumber", "EventRecordID"].iter().find_map(|k| v.get(*k).and_then(as_u64).map(|n| (*k, n)));
+        let record = ["RecordNumber", "EventRecordID"]
+            .iter()
+            .find_map(|k| v.get(*k).and_then(as_u64).map(|n| (*k, n)));
         let user = text(v.get("UserID")).filter(|s| s.starts_with("S-"));
 
         let used = [
@@ -156,24 +240,31 @@ impl WinEvent {
     /// `UserID`), every data field by its own name, then the other envelope fields
     /// (a name a data field already uses gets a `System_` prefix).
     pub fn raw(&self) -> Map<String, Value> {
+        self.clone().into_raw()
+    }
+
+    /// [`WinEvent::raw`], moving the fields instead of copying them.
+    pub fn into_raw(self) -> Map<String, Value> {
         let mut raw = Map::with_capacity(self.data.len() + self.system.len() + 7);
         raw.insert("EventID".into(), self.event_id.into());
-        raw.insert("Channel".into(), self.channel.clone().into());
-        raw.insert("Provider_Name".into(), self.provider.clone().into());
-        raw.insert("Computer".into(), self.computer.clone().into());
+        raw.insert("Channel".into(), self.channel.into());
+        raw.insert("Provider_Name".into(), self.provider.into());
+        raw.insert("Computer".into(), self.computer.into());
         if let Some(id) = self.record_id {
             raw.insert("EventRecordID".into(), id.into());
         }
-        raw.insert("TimeCreated".into(), self.time.clone().into());
-        if let Some(sid) = &self.user_sid {
-            raw.insert("UserID".into(), sid.clone().into());
+        raw.insert("TimeCreated".into(), self.time.into());
+        if let Some(sid) = self.user_sid {
+            raw.insert("UserID".into(), sid.into());
         }
-        for (k, v) in &self.data {
-            raw.insert(k.clone(), v.clone());
-        }
-        for (k, v) in &self.system {
-            let key = if raw.contains_key(k) { format!("System_{k}") } else { k.clone() };
-            raw.insert(key, v.clone());
+        raw.extend(self.data);
+        for (k, v) in self.system {
+            let key = if raw.contains_key(&k) {
+                format!("System_{k}")
+            } else {
+                k
+            };
+            raw.insert(key, v);
         }
         raw
     }
@@ -213,7 +304,10 @@ const FLAT_ENVELOPE: [&str; 26] = [
 fn parse_event_id(v: &Value) -> Result<u32, EvtxError> {
     as_u64(v)
         .and_then(|n| u32::try_from(n).ok())
-        .ok_or_else(|| EvtxError::BadField { field: "EventID", reason: format!("{v} is not an event id") })
+        .ok_or_else(|| EvtxError::BadField {
+            field: "EventID",
+            reason: format!("{v} is not an event id"),
+        })
 }
 
 fn as_u64(v: &Value) -> Option<u64> {
@@ -232,7 +326,9 @@ fn text(v: Option<&Value>) -> Option<String> {
 /// The `#attributes` object of an element rendered by the evtx crate.
 fn attributes(v: &Value) -> &Map<String, Value> {
     static EMPTY: std::sync::OnceLock<Map<String, Value>> = std::sync::OnceLock::new();
-    v.get("#attributes").and_then(Value::as_object).unwrap_or_else(|| EMPTY.get_or_init(Map::new))
+    v.get("#attributes")
+        .and_then(Value::as_object)
+        .unwrap_or_else(|| EMPTY.get_or_init(Map::new))
 }
 
 /// Envelope elements: `Execution.#attributes.ProcessID` becomes `Execution_ProcessID`,
@@ -260,42 +356,40 @@ fn flatten_path(out: &mut Map<String, Value>, path: &str, v: &Value) {
 /// EventData/UserData: every leaf by its own name. A leaf whose name is taken (by an
 /// envelope name or an earlier leaf) is prefixed with its parent's name, then the
 /// section's, so no value is dropped.
-fn flatten_data(out: &mut Map<String, Value>, v: &Value, section: &str) {
+fn flatten_data(out: &mut Map<String, Value>, v: Value, section: &str) {
     match v {
         Value::Object(o) => {
             for (k, child) in o {
-                flatten_leaf(out, k, child, section);
+                flatten_leaf(out, &k, child, section);
             }
         }
         Value::Null => {}
         // A section with bare text: keep it under the section's name.
-        other => insert_unique(out, section, section, other.clone()),
+        other => insert_unique(out, section, section, other),
     }
 }
 
-fn flatten_leaf(out: &mut Map<String, Value>, name: &str, v: &Value, parent: &str) {
+fn flatten_leaf(out: &mut Map<String, Value>, name: &str, v: Value, parent: &str) {
     match v {
-        Value::Object(o) => {
+        Value::Object(mut o) => {
             // An element with text and attributes: the text is its value, the
             // attributes (other than namespaces) leaves of their own.
-            if let Some(t) = o.get("#text") {
-                insert_unique(out, name, parent, t.clone());
+            if let Some(t) = o.remove("#text") {
+                insert_unique(out, name, parent, t);
             }
             for (k, child) in o {
-                match k.as_str() {
-                    "#text" => {}
-                    "#attributes" => {
-                        if let Some(attrs) = child.as_object() {
-                            for (a, av) in attrs.iter().filter(|(a, _)| !a.starts_with("xmlns")) {
-                                flatten_leaf(out, a, av, name);
-                            }
+                match (k.as_str(), child) {
+                    ("#attributes", Value::Object(attrs)) => {
+                        for (a, av) in attrs.into_iter().filter(|(a, _)| !a.starts_with("xmlns")) {
+                            flatten_leaf(out, &a, av, name);
                         }
                     }
-                    _ => flatten_leaf(out, k, child, name),
+                    ("#attributes", _) => {}
+                    (_, child) => flatten_leaf(out, &k, child, name),
                 }
             }
         }
-        other => insert_unique(out, name, parent, other.clone()),
+        other => insert_unique(out, name, parent, other),
     }
 }
 

@@ -29,7 +29,10 @@ fn on_dc<'e>(e: &'e WinEvent, table: &'static str, action: &str) -> RowBuilder<'
     let mut b = RowBuilder::new(e, table, action);
     b.set("Application", Value::String("Active Directory".into()));
     if !e.computer.is_empty() {
-        b.set("DestinationDeviceName", Value::String(e.computer.to_lowercase()));
+        b.set(
+            "DestinationDeviceName",
+            Value::String(e.computer.to_lowercase()),
+        );
     }
     b
 }
@@ -47,25 +50,40 @@ fn client_address(b: &mut RowBuilder<'_>) {
 
 /// 4768 (TGT), 4769 (service ticket), 4771 (pre-authentication failed).
 fn kerberos(e: &WinEvent) -> MappedEvent {
-    let ok = e.event_id != 4771 && e.data.get("Status").and_then(super::value::parse_i64) == Some(0);
-    let mut b = on_dc(e, "IdentityLogonEvents", if ok { "LogonSuccess" } else { "LogonFailed" });
+    let ok =
+        e.event_id != 4771 && e.data.get("Status").and_then(super::value::parse_i64) == Some(0);
+    let mut b = on_dc(
+        e,
+        "IdentityLogonEvents",
+        if ok { "LogonSuccess" } else { "LogonFailed" },
+    );
     b.set("Protocol", Value::String("Kerberos".into()));
-    let logon_type = if e.event_id == 4769 { "Resource access" } else { "Credentials validation" };
+    let logon_type = if e.event_id == 4769 {
+        "Resource access"
+    } else {
+        "Credentials validation"
+    };
     b.set("LogonType", Value::String(logon_type.into()));
     let user = b.get("TargetUserName");
-    b.take_account(Who::Account, "TargetSid", "TargetUserName", "TargetDomainName");
+    b.take_account(
+        Who::Account,
+        "TargetSid",
+        "TargetUserName",
+        "TargetDomainName",
+    );
     // 4769 names the client `user@REALM`.
     if let Some((name, _)) = user.as_deref().and_then(|u| u.split_once('@')) {
         b.set("AccountName", Value::String(name.to_lowercase()));
     }
     if let Some(service) = b.get("ServiceName").filter(|s| s.ends_with('$')) {
-        b.set("TargetDeviceName", Value::String(service.trim_end_matches('$').to_lowercase()));
+        b.set(
+            "TargetDeviceName",
+            Value::String(service.trim_end_matches('$').to_lowercase()),
+        );
     }
     client_address(&mut b);
-    if !ok {
-        if let Some(code) = b.get_i64("Status").or_else(|| b.get_i64("FailureCode")) {
-            b.set("FailureReason", Value::String(kerberos_reason(code)));
-        }
+    if !ok && let Some(code) = b.get_i64("Status").or_else(|| b.get_i64("FailureCode")) {
+        b.set("FailureReason", Value::String(kerberos_reason(code)));
     }
     b.finish()
 }
@@ -92,7 +110,11 @@ fn kerberos_reason(code: i64) -> String {
 fn ntlm(e: &WinEvent) -> MappedEvent {
     let status = e.data.get("Status").and_then(super::value::parse_i64);
     let ok = status == Some(0);
-    let mut b = on_dc(e, "IdentityLogonEvents", if ok { "LogonSuccess" } else { "LogonFailed" });
+    let mut b = on_dc(
+        e,
+        "IdentityLogonEvents",
+        if ok { "LogonSuccess" } else { "LogonFailed" },
+    );
     b.set("Protocol", Value::String("Ntlm".into()));
     b.set("LogonType", Value::String("Credentials validation".into()));
     if let Some(user) = b.get("TargetUserName") {
@@ -100,13 +122,14 @@ fn ntlm(e: &WinEvent) -> MappedEvent {
         b.mark(&["TargetUserName"]);
     }
     if let Some(ws) = b.get("Workstation") {
-        b.set("DeviceName", Value::String(ws.trim_start_matches('\\').to_lowercase()));
+        b.set(
+            "DeviceName",
+            Value::String(ws.trim_start_matches('\\').to_lowercase()),
+        );
         b.mark(&["Workstation"]);
     }
-    if !ok {
-        if let Some(reason) = ntstatus_reason(status, None) {
-            b.set("FailureReason", Value::String(reason));
-        }
+    if !ok && let Some(reason) = ntstatus_reason(status, None) {
+        b.set("FailureReason", Value::String(reason));
     }
     b.finish()
 }
@@ -114,7 +137,9 @@ fn ntlm(e: &WinEvent) -> MappedEvent {
 /// Whether a domain name in an event is the machine's own: `Builtin` or its host name.
 fn is_local(e: &WinEvent, domain: Option<&str>) -> bool {
     let host = e.computer.split('.').next().unwrap_or_default();
-    domain.is_some_and(|d| d.eq_ignore_ascii_case("Builtin") || (!host.is_empty() && d.eq_ignore_ascii_case(host)))
+    domain.is_some_and(|d| {
+        d.eq_ignore_ascii_case("Builtin") || (!host.is_empty() && d.eq_ignore_ascii_case(host))
+    })
 }
 
 /// 4720, 4722–4726, 4740, 4767, 4781: user accounts created, changed or deleted.
@@ -127,19 +152,44 @@ fn account_change(e: &WinEvent) -> MappedEvent {
             _ => "UserAccountModified",
         };
         let mut b = RowBuilder::new(e, "DeviceEvents", action);
-        b.take_account(Who::Account, "TargetSid", "TargetUserName", "TargetDomainName");
-        b.take_account(Who::Initiating, "SubjectUserSid", "SubjectUserName", "SubjectDomainName");
+        b.take_account(
+            Who::Account,
+            "TargetSid",
+            "TargetUserName",
+            "TargetDomainName",
+        );
+        b.take_account(
+            Who::Initiating,
+            "SubjectUserSid",
+            "SubjectUserName",
+            "SubjectDomainName",
+        );
         b.take("InitiatingProcessLogonId", "SubjectLogonId");
         return b.finish();
     }
     let (action, change) = match e.event_id {
         4720 => ("User Account Created", None),
-        4722 => ("Account Disabled changed", Some(("Account Disabled", "true", "false"))),
-        4725 => ("Account Disabled changed", Some(("Account Disabled", "false", "true"))),
+        4722 => (
+            "Account Disabled changed",
+            Some(("Account Disabled", "true", "false")),
+        ),
+        4725 => (
+            "Account Disabled changed",
+            Some(("Account Disabled", "false", "true")),
+        ),
         4723 | 4724 => ("Account Password changed", None),
-        4726 => ("Account Deleted changed", Some(("Account Deleted", "false", "true"))),
-        4740 => ("Account Locked changed", Some(("Account Locked", "false", "true"))),
-        4767 => ("Account Locked changed", Some(("Account Locked", "true", "false"))),
+        4726 => (
+            "Account Deleted changed",
+            Some(("Account Deleted", "false", "true")),
+        ),
+        4740 => (
+            "Account Locked changed",
+            Some(("Account Locked", "false", "true")),
+        ),
+        4767 => (
+            "Account Locked changed",
+            Some(("Account Locked", "true", "false")),
+        ),
         _ => ("SAM Account Name changed", None),
     };
     let mut b = on_dc(e, "IdentityDirectoryEvents", action);
@@ -149,14 +199,25 @@ fn account_change(e: &WinEvent) -> MappedEvent {
         if let Some(n) = &new {
             b.set("AccountName", Value::String(n.to_lowercase()));
         }
-        b.extra("FROM SAM Account Name", old.map_or(Value::Null, Value::String));
-        b.extra("TO SAM Account Name", new.map_or(Value::Null, Value::String));
+        b.extra(
+            "FROM SAM Account Name",
+            old.map_or(Value::Null, Value::String),
+        );
+        b.extra(
+            "TO SAM Account Name",
+            new.map_or(Value::Null, Value::String),
+        );
         b.mark(&["OldTargetUserName", "NewTargetUserName"]);
     }
     if let Some(name) = b.get("TargetUserName") {
         b.extra("TARGET_OBJECT.USER", Value::String(name));
     }
-    b.take_account(Who::Account, "TargetSid", "TargetUserName", "TargetDomainName");
+    b.take_account(
+        Who::Account,
+        "TargetSid",
+        "TargetUserName",
+        "TargetDomainName",
+    );
     if let Some(upn) = b.get("UserPrincipalName") {
         b.set("AccountUpn", Value::String(upn.to_lowercase()));
         b.set("TargetAccountUpn", Value::String(upn.to_lowercase()));
@@ -184,21 +245,38 @@ fn actor(b: &mut RowBuilder<'_>) {
 fn group_change(e: &WinEvent) -> MappedEvent {
     let added = matches!(e.event_id, 4728 | 4732 | 4756);
     let domain = e.data.get("TargetDomainName").and_then(Value::as_str);
-    let member = e.data.get("MemberName").and_then(Value::as_str).and_then(common_name);
+    let member = e
+        .data
+        .get("MemberName")
+        .and_then(Value::as_str)
+        .and_then(common_name);
     if is_local(e, domain) {
-        let action = if added { "UserAccountAddedToLocalGroup" } else { "UserAccountRemovedFromLocalGroup" };
+        let action = if added {
+            "UserAccountAddedToLocalGroup"
+        } else {
+            "UserAccountRemovedFromLocalGroup"
+        };
         let mut b = RowBuilder::new(e, "DeviceEvents", action);
         b.take("AccountSid", "MemberSid");
         if let Some(m) = member {
             b.set("AccountName", Value::String(m.to_lowercase()));
         }
-        for (key, field) in [("GroupName", "TargetUserName"), ("GroupDomainName", "TargetDomainName"), ("GroupSid", "TargetSid")] {
+        for (key, field) in [
+            ("GroupName", "TargetUserName"),
+            ("GroupDomainName", "TargetDomainName"),
+            ("GroupSid", "TargetSid"),
+        ] {
             if let Some(v) = b.get(field) {
                 b.extra(key, Value::String(v));
                 b.mark(&[field]);
             }
         }
-        b.take_account(Who::Initiating, "SubjectUserSid", "SubjectUserName", "SubjectDomainName");
+        b.take_account(
+            Who::Initiating,
+            "SubjectUserSid",
+            "SubjectUserName",
+            "SubjectDomainName",
+        );
         b.take("InitiatingProcessLogonId", "SubjectLogonId");
         return b.finish();
     }
@@ -209,7 +287,10 @@ fn group_change(e: &WinEvent) -> MappedEvent {
         b.extra("TARGET_OBJECT.USER", Value::String(m));
     }
     if let Some(group) = b.get("TargetUserName") {
-        b.extra(if added { "TO.GROUP" } else { "FROM.GROUP" }, Value::String(group));
+        b.extra(
+            if added { "TO.GROUP" } else { "FROM.GROUP" },
+            Value::String(group),
+        );
         b.mark(&["TargetUserName"]);
     }
     actor(&mut b);
@@ -218,7 +299,10 @@ fn group_change(e: &WinEvent) -> MappedEvent {
 
 /// The first `CN=` value of a distinguished name (`CN=Doe\, John,OU=…` → `Doe, John`).
 pub(crate) fn common_name(dn: &str) -> Option<String> {
-    let rest = dn.trim().strip_prefix("CN=").or_else(|| dn.trim().strip_prefix("cn="))?;
+    let rest = dn
+        .trim()
+        .strip_prefix("CN=")
+        .or_else(|| dn.trim().strip_prefix("cn="))?;
     let mut out = String::new();
     let mut chars = rest.chars();
     while let Some(c) = chars.next() {

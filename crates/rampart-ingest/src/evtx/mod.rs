@@ -47,6 +47,23 @@ pub struct MappedEvent {
 /// Maps an event onto its Defender table. Never fails: an event without a mapping
 /// lands in `DeviceEvents` with the ActionType `WinEvent:<channel>:<event id>`.
 pub fn map_event(e: &WinEvent) -> MappedEvent {
+    MappedEvent {
+        raw: e.raw(),
+        ..map_row(e)
+    }
+}
+
+/// [`map_event`] for an event the caller no longer needs: its fields move into `raw`.
+pub fn map_event_owned(e: WinEvent) -> MappedEvent {
+    let m = map_row(&e);
+    MappedEvent {
+        raw: e.into_raw(),
+        ..m
+    }
+}
+
+/// The row alone (`raw` empty).
+fn map_row(e: &WinEvent) -> MappedEvent {
     sysmon::map(e)
         .or_else(|| security::map(e))
         .or_else(|| identity::map(e))

@@ -15,7 +15,9 @@ pub(crate) fn map(e: &WinEvent) -> Option<MappedEvent> {
             _ => None,
         };
     }
-    if is_channel(e, "Microsoft-Windows-PowerShell/Operational") || is_channel(e, "PowerShellCore/Operational") {
+    if is_channel(e, "Microsoft-Windows-PowerShell/Operational")
+        || is_channel(e, "PowerShellCore/Operational")
+    {
         return match id {
             4103 => Some(powershell_command(e)),
             4104 => Some(script_block(e)),
@@ -37,7 +39,10 @@ pub(crate) fn map(e: &WinEvent) -> Option<MappedEvent> {
             _ => return None,
         };
         let mut b = RowBuilder::new(e, "DeviceEvents", action);
-        b.take_user(Who::Account, if id == 106 { "UserContext" } else { "UserName" });
+        b.take_user(
+            Who::Account,
+            if id == 106 { "UserContext" } else { "UserName" },
+        );
         return Some(b.finish());
     }
     if is_channel(e, "Microsoft-Windows-WMI-Activity/Operational") && id == 5861 {
@@ -50,8 +55,17 @@ pub(crate) fn map(e: &WinEvent) -> Option<MappedEvent> {
 /// An event without a mapping: `DeviceEvents`, ActionType `WinEvent:<channel>:<id>`
 /// (the provider when there is no channel), every field in AdditionalFields.
 pub(crate) fn unmapped(e: &WinEvent) -> MappedEvent {
-    let source = if e.channel.is_empty() { &e.provider } else { &e.channel };
-    RowBuilder::new(e, "DeviceEvents", &format!("WinEvent:{source}:{}", e.event_id)).finish()
+    let source = if e.channel.is_empty() {
+        &e.provider
+    } else {
+        &e.channel
+    };
+    RowBuilder::new(
+        e,
+        "DeviceEvents",
+        &format!("WinEvent:{source}:{}", e.event_id),
+    )
+    .finish()
 }
 
 /// 7045 (Service Control Manager) → `ServiceInstalled`.
@@ -67,7 +81,10 @@ fn service_installed(e: &WinEvent) -> MappedEvent {
 pub(crate) fn service_fields(b: &mut RowBuilder<'_>, path: &str, account: &str, start: &str) {
     if let Some(cmd) = b.get(path) {
         let exe = super::value::executable(&cmd);
-        b.set("FileName", Value::String(super::value::file_name(exe).to_string()));
+        b.set(
+            "FileName",
+            Value::String(super::value::file_name(exe).to_string()),
+        );
         b.set("FolderPath", Value::String(exe.to_string()));
     }
     for (key, field) in [("ServiceAccount", account), ("ServiceStartType", start)] {
@@ -98,7 +115,9 @@ fn log_cleared(e: &WinEvent) -> MappedEvent {
 fn context_value(context: &str, key: &str) -> Option<String> {
     context.lines().find_map(|line| {
         let (k, v) = line.split_once('=')?;
-        (k.trim() == key).then(|| v.trim().to_string()).filter(|v| !v.is_empty())
+        (k.trim() == key)
+            .then(|| v.trim().to_string())
+            .filter(|v| !v.is_empty())
     })
 }
 
@@ -140,7 +159,10 @@ fn antivirus(e: &WinEvent, action: &str) -> MappedEvent {
         let first = path.split(';').next().unwrap_or_default();
         let file = first.split_once(":_").map_or(first, |(_, p)| p);
         if !file.is_empty() {
-            b.set("FileName", Value::String(super::value::file_name(file).to_string()));
+            b.set(
+                "FileName",
+                Value::String(super::value::file_name(file).to_string()),
+            );
             b.set("FolderPath", Value::String(file.to_string()));
         }
     }
@@ -148,7 +170,9 @@ fn antivirus(e: &WinEvent, action: &str) -> MappedEvent {
         b.extra("ThreatName", Value::String(name));
         b.mark(&["Threat Name"]);
     }
-    if b.get("Process Name").is_some_and(|p| !p.eq_ignore_ascii_case("Unknown")) {
+    if b.get("Process Name")
+        .is_some_and(|p| !p.eq_ignore_ascii_case("Unknown"))
+    {
         b.take_path("InitiatingProcess", "Process Name");
     }
     b.take_user(Who::Account, "Detection User");

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use evtx::{EvtxChunkData, EvtxParser, IntoIterChunks, ParserSettings};
 
 use super::error::{EvtxError, chain};
-use super::{MappedEvent, WinEvent, map_event};
+use super::{MappedEvent, WinEvent, map_event_owned};
 
 /// Streams the records of one file; a record that cannot be parsed is an `Err` that
 /// names file, record position and reason — it never stops the stream.
@@ -16,15 +16,26 @@ use super::{MappedEvent, WinEvent, map_event};
 /// Records are read chunk by chunk (64 KiB, a few hundred records) in the order
 /// Windows reads them, so memory stays bounded whatever the file's size. Only a file
 /// that cannot be opened, or has no EVTX header, fails as a whole.
-pub fn read_file(path: &Path) -> Result<impl Iterator<Item = Result<MappedEvent, EvtxError>> + use<>, EvtxError> {
-    let open_err = |reason: String| EvtxError::Open { path: path.to_path_buf(), reason };
+pub fn read_file(
+    path: &Path,
+) -> Result<impl Iterator<Item = Result<MappedEvent, EvtxError>> + use<>, EvtxError> {
+    let open_err = |reason: String| EvtxError::Open {
+        path: path.to_path_buf(),
+        reason,
+    };
     let file = File::open(path).map_err(|e| open_err(e.to_string()))?;
     let parser = EvtxParser::from_read_seek(file).map_err(|e| open_err(chain(&e)))?;
     // Compact JSON, attributes under `#attributes`: the layout `from_evtx_json` reads.
-    let settings = Arc::new(ParserSettings::new().indent(false).separate_json_attributes(false));
+    let settings = Arc::new(
+        ParserSettings::new()
+            .indent(false)
+            .separate_json_attributes(false),
+    );
     Ok(Records {
         path: path.to_path_buf(),
-        chunks: parser.with_configuration(ParserSettings::clone(&settings)).into_chunks(),
+        chunks: parser
+            .with_configuration(ParserSettings::clone(&settings))
+            .into_chunks(),
         settings,
         position: 0,
         pending: VecDeque::new(),
@@ -51,7 +62,11 @@ impl Iterator for Records {
             match self.chunks.next()? {
                 Ok(chunk) => self.read_chunk(chunk),
                 Err(e) => {
-                    return Some(Err(EvtxError::Chunk { path: self.path.clone(), chunk: chunk_of(&e), reason: chain(&e) }));
+                    return Some(Err(EvtxError::Chunk {
+                        path: self.path.clone(),
+                        chunk: chunk_of(&e),
+                        reason: chain(&e),
+                    }));
                 }
             }
         }
@@ -65,7 +80,11 @@ impl Records {
             Ok(c) => c,
             Err(e) => {
                 let reason = chain(&e);
-                self.pending.push_back(Err(EvtxError::Chunk { path: self.path.clone(), chunk: number, reason }));
+                self.pending.push_back(Err(EvtxError::Chunk {
+                    path: self.path.clone(),
+                    chunk: number,
+                    reason,
+                }));
                 return;
             }
         };
@@ -75,9 +94,12 @@ impl Records {
             let mapped = record
                 .and_then(|r| r.into_json_bytes())
                 .map_err(|e| chain(&e))
-                .and_then(|r| serde_json::from_slice(&r.data).map_err(|e| format!("rendered json is invalid: {e}")))
-                .and_then(|v| WinEvent::from_evtx_json(&v).map_err(|e| e.to_string()))
-                .map(|e| map_event(&e))
+                .and_then(|r| {
+                    serde_json::from_slice(&r.data)
+                        .map_err(|e| format!("rendered json is invalid: {e}"))
+                })
+                .and_then(|v| WinEvent::from_evtx_value(v).map_err(|e| e.to_string()))
+                .map(map_event_owned)
                 .map_err(|reason| EvtxError::Record {
                     path: self.path.clone(),
                     position: self.position,

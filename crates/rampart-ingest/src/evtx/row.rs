@@ -10,8 +10,8 @@ use serde_json::{Map, Value};
 use super::MappedEvent;
 use super::event::WinEvent;
 use super::value::{
-    device_id, file_name, ip_type, is_blank, normalize_time, parse_bool, parse_hashes, parse_i64, scalar_text,
-    split_account, well_known_sid,
+    device_id, file_name, ip_type, is_blank, normalize_time, parse_bool, parse_hashes, parse_i64,
+    scalar_text, split_account, well_known_sid,
 };
 
 /// Which account columns a `DOMAIN\name` value fills.
@@ -27,7 +27,11 @@ impl Who {
     fn columns(self) -> [&'static str; 3] {
         match self {
             Who::Account => ["AccountDomain", "AccountName", "AccountSid"],
-            Who::Initiating => ["InitiatingProcessAccountDomain", "InitiatingProcessAccountName", "InitiatingProcessAccountSid"],
+            Who::Initiating => [
+                "InitiatingProcessAccountDomain",
+                "InitiatingProcessAccountName",
+                "InitiatingProcessAccountSid",
+            ],
         }
     }
 }
@@ -75,7 +79,11 @@ impl<'e> RowBuilder<'e> {
 
     /// A data field's text, `None` when absent or blank (`-`, empty).
     pub(crate) fn get(&self, field: &str) -> Option<String> {
-        self.event.data.get(field).and_then(scalar_text).filter(|s| !is_blank(s))
+        self.event
+            .data
+            .get(field)
+            .and_then(scalar_text)
+            .filter(|s| !is_blank(s))
     }
 
     /// A data field as an integer (decimal or `0x` hex).
@@ -111,7 +119,9 @@ impl<'e> RowBuilder<'e> {
 
     /// Copies a data field into a column; the field counts as used when it converts.
     pub(crate) fn take(&mut self, column: &str, field: &str) -> bool {
-        let Some(v) = self.event.data.get(field) else { return false };
+        let Some(v) = self.event.data.get(field) else {
+            return false;
+        };
         if matches!(v, Value::String(s) if is_blank(s)) {
             self.mark(&[field]);
             return false;
@@ -127,7 +137,10 @@ impl<'e> RowBuilder<'e> {
     /// (the whole path, as Defender stores it).
     pub(crate) fn take_path(&mut self, prefix: &str, field: &str) {
         if let Some(path) = self.get(field) {
-            self.set(&format!("{prefix}FileName"), Value::String(file_name(&path).to_string()));
+            self.set(
+                &format!("{prefix}FileName"),
+                Value::String(file_name(&path).to_string()),
+            );
             self.set(&format!("{prefix}FolderPath"), Value::String(path));
         }
         self.mark(&[field]);
@@ -207,9 +220,17 @@ impl<'e> RowBuilder<'e> {
     }
 
     /// The row; unused, non-blank data fields join `AdditionalFields` (where the table
-    /// has it). Every field stays in `raw` either way.
+    /// has it). `raw` is left empty for [`super::map_event`] to fill, by copy or by move.
     pub(crate) fn finish(self) -> MappedEvent {
-        let RowBuilder { event, name, table, mut row, used, mut extra, .. } = self;
+        let RowBuilder {
+            event,
+            name,
+            table,
+            mut row,
+            used,
+            mut extra,
+            ..
+        } = self;
         if table.is_some_and(|t| t.column("AdditionalFields").is_some()) {
             for (k, v) in &event.data {
                 let blank = match v {
@@ -225,7 +246,11 @@ impl<'e> RowBuilder<'e> {
                 row.insert("AdditionalFields".into(), Value::Object(extra));
             }
         }
-        MappedEvent { table: name, row, raw: event.raw() }
+        MappedEvent {
+            table: name,
+            row,
+            raw: Map::new(),
+        }
     }
 }
 
@@ -240,7 +265,9 @@ fn convert(kind: ColumnType, v: &Value) -> Option<Value> {
             Value::Null => None,
         },
         ColumnType::Long => parse_i64(v).map(Value::from),
-        ColumnType::Int => parse_i64(v).and_then(|n| i32::try_from(n).ok()).map(Value::from),
+        ColumnType::Int => parse_i64(v)
+            .and_then(|n| i32::try_from(n).ok())
+            .map(Value::from),
         ColumnType::Bool => parse_bool(v).map(Value::Bool),
         ColumnType::DateTime => v.as_str().and_then(normalize_time).map(Value::String),
         ColumnType::Real => match v {

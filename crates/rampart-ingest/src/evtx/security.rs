@@ -89,8 +89,18 @@ fn calling_process(b: &mut RowBuilder<'_>) {
 /// subject is the account of the process that asked for it.
 fn logon(e: &WinEvent, action: &str) -> MappedEvent {
     let mut b = RowBuilder::new(e, "DeviceLogonEvents", action);
-    b.take_account(Who::Account, "TargetUserSid", "TargetUserName", "TargetDomainName");
-    b.take_account(Who::Initiating, "SubjectUserSid", "SubjectUserName", "SubjectDomainName");
+    b.take_account(
+        Who::Account,
+        "TargetUserSid",
+        "TargetUserName",
+        "TargetDomainName",
+    );
+    b.take_account(
+        Who::Initiating,
+        "SubjectUserSid",
+        "SubjectUserName",
+        "SubjectDomainName",
+    );
     if let Some(n) = b.get_i64("LogonType") {
         let name = logon_type_name(n).map_or_else(|| n.to_string(), str::to_string);
         b.set("LogonType", Value::String(name));
@@ -109,10 +119,10 @@ fn logon(e: &WinEvent, action: &str) -> MappedEvent {
         Some("%%1843") => b.set("IsLocalAdmin", Value::Bool(false)),
         _ => false,
     };
-    if action == "LogonFailed" {
-        if let Some(reason) = ntstatus_reason(b.get_i64("Status"), b.get_i64("SubStatus")) {
-            b.set("FailureReason", Value::String(reason));
-        }
+    if action == "LogonFailed"
+        && let Some(reason) = ntstatus_reason(b.get_i64("Status"), b.get_i64("SubStatus"))
+    {
+        b.set("FailureReason", Value::String(reason));
     }
     calling_process(&mut b);
     b.finish()
@@ -122,8 +132,18 @@ fn logon(e: &WinEvent, action: &str) -> MappedEvent {
 /// account is the one whose credentials were used, toward `TargetServerName`.
 fn explicit_logon(e: &WinEvent) -> MappedEvent {
     let mut b = RowBuilder::new(e, "DeviceLogonEvents", "LogonAttempted");
-    b.take_account(Who::Account, "TargetUserSid", "TargetUserName", "TargetDomainName");
-    b.take_account(Who::Initiating, "SubjectUserSid", "SubjectUserName", "SubjectDomainName");
+    b.take_account(
+        Who::Account,
+        "TargetUserSid",
+        "TargetUserName",
+        "TargetDomainName",
+    );
+    b.take_account(
+        Who::Initiating,
+        "SubjectUserSid",
+        "SubjectUserName",
+        "SubjectDomainName",
+    );
     b.take("RemoteDeviceName", "TargetServerName");
     b.take_ip("RemoteIP", Some("RemoteIPType"), "IpAddress");
     if b.get_i64("IpPort").is_some_and(|p| p > 0) {
@@ -143,13 +163,36 @@ fn process_create(e: &WinEvent) -> MappedEvent {
     b.set("ProcessCreationTime", Value::String(e.time.clone()));
     let has_target = b.get("TargetUserSid").is_some_and(|s| s != "S-1-0-0");
     if has_target {
-        b.take_account(Who::Account, "TargetUserSid", "TargetUserName", "TargetDomainName");
+        b.take_account(
+            Who::Account,
+            "TargetUserSid",
+            "TargetUserName",
+            "TargetDomainName",
+        );
         b.take("LogonId", "TargetLogonId");
     } else {
-        b.take_account(Who::Account, "SubjectUserSid", "SubjectUserName", "SubjectDomainName");
+        // Before Windows 10 the target is absent; after, `S-1-0-0` (nobody) means the
+        // process runs as its creator.
+        b.mark(&[
+            "TargetUserSid",
+            "TargetUserName",
+            "TargetDomainName",
+            "TargetLogonId",
+        ]);
+        b.take_account(
+            Who::Account,
+            "SubjectUserSid",
+            "SubjectUserName",
+            "SubjectDomainName",
+        );
         b.take("LogonId", "SubjectLogonId");
     }
-    b.take_account(Who::Initiating, "SubjectUserSid", "SubjectUserName", "SubjectDomainName");
+    b.take_account(
+        Who::Initiating,
+        "SubjectUserSid",
+        "SubjectUserName",
+        "SubjectDomainName",
+    );
     b.take("InitiatingProcessLogonId", "SubjectLogonId");
     b.take_path("InitiatingProcess", "ParentProcessName");
     b.take("InitiatingProcessId", "ProcessId");
@@ -157,7 +200,10 @@ fn process_create(e: &WinEvent) -> MappedEvent {
         b.set("ProcessIntegrityLevel", Value::String(level.into()));
         b.mark(&["MandatoryLabel"]);
     }
-    if let Some(t) = b.get("TokenElevationType").and_then(|t| token_elevation(&t)) {
+    if let Some(t) = b
+        .get("TokenElevationType")
+        .and_then(|t| token_elevation(&t))
+    {
         b.set("ProcessTokenElevation", Value::String(t.into()));
         b.mark(&["TokenElevationType"]);
     }
@@ -190,7 +236,12 @@ fn token_elevation(t: &str) -> Option<&'static str> {
 /// under their own names in AdditionalFields, as Defender has them.
 fn scheduled_task(e: &WinEvent, action: &str) -> MappedEvent {
     let mut b = RowBuilder::new(e, "DeviceEvents", action);
-    b.take_account(Who::Account, "SubjectUserSid", "SubjectUserName", "SubjectDomainName");
+    b.take_account(
+        Who::Account,
+        "SubjectUserSid",
+        "SubjectUserName",
+        "SubjectDomainName",
+    );
     b.take("LogonId", "SubjectLogonId");
     b.take("InitiatingProcessId", "ClientProcessId");
     b.take("InitiatingProcessParentId", "ParentProcessId");
@@ -200,16 +251,37 @@ fn scheduled_task(e: &WinEvent, action: &str) -> MappedEvent {
 /// 4697 (Security) → `DeviceEvents` `ServiceInstalled`, like System 7045.
 fn service_installed(e: &WinEvent) -> MappedEvent {
     let mut b = RowBuilder::new(e, "DeviceEvents", "ServiceInstalled");
-    b.take_account(Who::Account, "SubjectUserSid", "SubjectUserName", "SubjectDomainName");
+    b.take_account(
+        Who::Account,
+        "SubjectUserSid",
+        "SubjectUserName",
+        "SubjectDomainName",
+    );
     b.take("LogonId", "SubjectLogonId");
-    super::other::service_fields(&mut b, "ServiceFileName", "ServiceAccount", "ServiceStartType");
+    super::other::service_fields(
+        &mut b,
+        "ServiceFileName",
+        "ServiceAccount",
+        "ServiceStartType",
+    );
     b.finish()
 }
 
 /// 4657 (registry value modified, object-access auditing) → `DeviceRegistryEvents`.
 fn registry_value(e: &WinEvent) -> MappedEvent {
-    let deleted = matches!(e.data.get("OperationType").and_then(Value::as_str), Some("%%1906"));
-    let mut b = RowBuilder::new(e, "DeviceRegistryEvents", if deleted { "RegistryValueDeleted" } else { "RegistryValueSet" });
+    let deleted = matches!(
+        e.data.get("OperationType").and_then(Value::as_str),
+        Some("%%1906")
+    );
+    let mut b = RowBuilder::new(
+        e,
+        "DeviceRegistryEvents",
+        if deleted {
+            "RegistryValueDeleted"
+        } else {
+            "RegistryValueSet"
+        },
+    );
     if let Some(key) = b.get("ObjectName") {
         b.set("RegistryKey", Value::String(registry_key(&key)));
         b.mark(&["ObjectName"]);
@@ -217,10 +289,19 @@ fn registry_value(e: &WinEvent) -> MappedEvent {
     b.take("RegistryValueName", "ObjectValueName");
     b.take("RegistryValueData", "NewValue");
     b.take("PreviousRegistryValueData", "OldValue");
-    if let Some(t) = b.get("NewValueType").or_else(|| b.get("OldValueType")).and_then(|t| registry_type(&t)) {
+    if let Some(t) = b
+        .get("NewValueType")
+        .or_else(|| b.get("OldValueType"))
+        .and_then(|t| registry_type(&t))
+    {
         b.set("RegistryValueType", Value::String(t.into()));
     }
-    b.take_account(Who::Initiating, "SubjectUserSid", "SubjectUserName", "SubjectDomainName");
+    b.take_account(
+        Who::Initiating,
+        "SubjectUserSid",
+        "SubjectUserName",
+        "SubjectDomainName",
+    );
     b.take_path("InitiatingProcess", "ProcessName");
     b.take("InitiatingProcessId", "ProcessId");
     b.finish()
@@ -248,7 +329,12 @@ fn registry_type(t: &str) -> Option<&'static str> {
 /// 1102 → `DeviceEvents` `SecurityLogCleared`, by the subject account.
 fn log_cleared(e: &WinEvent) -> MappedEvent {
     let mut b = RowBuilder::new(e, "DeviceEvents", "SecurityLogCleared");
-    b.take_account(Who::Account, "SubjectUserSid", "SubjectUserName", "SubjectDomainName");
+    b.take_account(
+        Who::Account,
+        "SubjectUserSid",
+        "SubjectUserName",
+        "SubjectDomainName",
+    );
     b.take("LogonId", "SubjectLogonId");
     b.finish()
 }

@@ -57,20 +57,27 @@ fn process_create(e: &WinEvent) -> MappedEvent {
     b.finish()
 }
 
-/// Event 3 → `DeviceNetworkEvents`. Sysmon's Source is the side that opened the
-/// connection: for an outbound one (`Initiated` true) that is this device; for an
-/// inbound one it is the remote peer.
+/// Event 3 → `DeviceNetworkEvents`. Sysmon's Source is this device whichever side
+/// opened the connection (an SMB server's inbound session is logged with
+/// `SourcePort` 445); `Initiated` only gives the direction.
 fn network_connect(e: &WinEvent) -> MappedEvent {
-    let outbound = e.data.get("Initiated").and_then(super::value::parse_bool).unwrap_or(true);
-    let (action, local, remote) =
-        if outbound { ("ConnectionSuccess", "Source", "Destination") } else { ("InboundConnectionAccepted", "Destination", "Source") };
+    let outbound = e
+        .data
+        .get("Initiated")
+        .and_then(super::value::parse_bool)
+        .unwrap_or(true);
+    let action = if outbound {
+        "ConnectionSuccess"
+    } else {
+        "InboundConnectionAccepted"
+    };
     let mut b = RowBuilder::new(e, "DeviceNetworkEvents", action);
     b.mark(&["Initiated"]);
-    b.take_ip("LocalIP", Some("LocalIPType"), &format!("{local}Ip"));
-    b.take("LocalPort", &format!("{local}Port"));
-    b.take_ip("RemoteIP", Some("RemoteIPType"), &format!("{remote}Ip"));
-    b.take("RemotePort", &format!("{remote}Port"));
-    b.take("RemoteUrl", &format!("{remote}Hostname"));
+    b.take_ip("LocalIP", Some("LocalIPType"), "SourceIp");
+    b.take("LocalPort", "SourcePort");
+    b.take_ip("RemoteIP", Some("RemoteIPType"), "DestinationIp");
+    b.take("RemotePort", "DestinationPort");
+    b.take("RemoteUrl", "DestinationHostname");
     if let Some(p) = b.get("Protocol") {
         b.set("Protocol", Value::String(protocol_name(&p)));
         b.mark(&["Protocol"]);
@@ -83,7 +90,10 @@ fn network_connect(e: &WinEvent) -> MappedEvent {
 fn protocol_name(p: &str) -> String {
     let lower = p.to_ascii_lowercase();
     let mut chars = lower.chars();
-    chars.next().map(|c| c.to_ascii_uppercase().to_string() + chars.as_str()).unwrap_or_default()
+    chars
+        .next()
+        .map(|c| c.to_ascii_uppercase().to_string() + chars.as_str())
+        .unwrap_or_default()
 }
 
 /// Event 7 → `DeviceImageLoadEvents` `ImageLoaded`. The table has no AdditionalFields:
@@ -107,7 +117,11 @@ fn file(e: &WinEvent, action: &str) -> MappedEvent {
 
 /// Events 12–14 → `DeviceRegistryEvents`, keys as Defender spells them.
 fn registry(e: &WinEvent) -> MappedEvent {
-    let kind = e.data.get("EventType").and_then(Value::as_str).unwrap_or_default();
+    let kind = e
+        .data
+        .get("EventType")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
     let action = match (e.event_id, kind) {
         (12, "DeleteKey") => "RegistryKeyDeleted",
         (12, "DeleteValue") => "RegistryValueDeleted",
@@ -220,11 +234,19 @@ fn device_event(e: &WinEvent, id: u32) -> MappedEvent {
     if matches!(id, 17 | 18) {
         // Defender names the pipe by its full device path and says which end it is.
         if let Some(pipe) = b.get("PipeName") {
-            let full = if pipe.starts_with("\\Device\\") { pipe } else { format!("\\Device\\NamedPipe{pipe}") };
+            let full = if pipe.starts_with("\\Device\\") {
+                pipe
+            } else {
+                format!("\\Device\\NamedPipe{pipe}")
+            };
             b.extra("PipeName", Value::String(full));
             b.mark(&["PipeName"]);
         }
-        let (op, end) = if id == 17 { ("File created", "Server") } else { ("File opened", "Client") };
+        let (op, end) = if id == 17 {
+            ("File created", "Server")
+        } else {
+            ("File opened", "Client")
+        };
         b.extra("FileOperation", Value::String(op.into()));
         b.extra("NamedPipeEnd", Value::String(end.into()));
     }

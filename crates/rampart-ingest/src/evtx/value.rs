@@ -42,11 +42,15 @@ pub(crate) fn normalize_time(s: &str) -> Option<String> {
 /// (process and logon ids in the Security log are hex).
 pub(crate) fn parse_i64(v: &Value) -> Option<i64> {
     match v {
-        Value::Number(n) => n.as_i64().or_else(|| n.as_u64().and_then(|u| i64::try_from(u).ok())),
+        Value::Number(n) => n
+            .as_i64()
+            .or_else(|| n.as_u64().and_then(|u| i64::try_from(u).ok())),
         Value::String(s) => {
             let s = s.trim();
             match s.strip_prefix("0x").or_else(|| s.strip_prefix("0X")) {
-                Some(hex) => u64::from_str_radix(hex, 16).ok().and_then(|u| i64::try_from(u).ok()),
+                Some(hex) => u64::from_str_radix(hex, 16)
+                    .ok()
+                    .and_then(|u| i64::try_from(u).ok()),
                 None => s.parse().ok(),
             }
         }
@@ -83,7 +87,10 @@ pub(crate) fn split_account(user: &str) -> (Option<String>, String) {
 
 /// SIDs of the built-in service accounts, which Sysmon names but does not give a SID for.
 pub(crate) fn well_known_sid(domain: Option<&str>, name: &str) -> Option<&'static str> {
-    if !matches!(domain, Some("nt authority") | Some("nt-autorität") | Some("autorite nt")) {
+    if !matches!(
+        domain,
+        Some("nt authority") | Some("nt-autorität") | Some("autorite nt")
+    ) {
         return None;
     }
     match name {
@@ -115,7 +122,11 @@ pub(crate) fn ip_type(ip: &str) -> Option<&'static str> {
                 "Broadcast"
             } else if v4.is_private() {
                 "Private"
-            } else if v4.is_link_local() || v4.is_unspecified() || v4.is_multicast() || v4.octets()[0] >= 240 {
+            } else if v4.is_link_local()
+                || v4.is_unspecified()
+                || v4.is_multicast()
+                || v4.octets()[0] >= 240
+            {
                 "Reserved"
             } else {
                 "Public"
@@ -149,7 +160,13 @@ pub(crate) fn unmap_ip(ip: &str) -> &str {
 /// first 160 bits of its SHA-256, as long as Defender's SHA-1-sized `DeviceId`s.
 pub fn device_id(computer: &str) -> String {
     let digest = Sha256::digest(computer.to_lowercase().as_bytes());
-    digest.iter().take(20).map(|b| format!("{b:02x}")).collect()
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::with_capacity(40);
+    for b in digest.iter().take(20) {
+        out.push(char::from(HEX[usize::from(b >> 4)]));
+        out.push(char::from(HEX[usize::from(b & 0xf)]));
+    }
+    out
 }
 
 /// A registry key as Defender shows it: hive abbreviations (`HKLM\`, `HKU\`, `HKCR\`)
@@ -169,7 +186,9 @@ pub(crate) fn registry_key(key: &str) -> String {
     ];
     let key = key.trim();
     for (short, long) in PREFIXES {
-        let Some(head) = key.get(..short.len()) else { continue };
+        let Some(head) = key.get(..short.len()) else {
+            continue;
+        };
         let rest = &key[short.len()..];
         if !head.eq_ignore_ascii_case(short) || !(rest.is_empty() || rest.starts_with('\\')) {
             continue;
@@ -191,16 +210,36 @@ pub(crate) fn split_value(target: &str) -> (&str, &str) {
 /// `DWORD (0x00000001)` → (`Dword`, `1`), `QWORD (0x0-0x1)` → (`Qword`, `1`),
 /// `Binary Data` → (`Binary`, no data), text → (`String`, text).
 pub(crate) fn registry_details(details: &str) -> (&'static str, Option<String>) {
-    let hex = |s: &str| u64::from_str_radix(s.trim().trim_start_matches("0x").trim_start_matches("0X"), 16).ok();
-    if let Some(v) = details.strip_prefix("DWORD (").and_then(|s| s.strip_suffix(')')) {
-        return ("Dword", hex(v).map(|n| n.to_string()).or_else(|| Some(v.to_string())));
+    let hex = |s: &str| {
+        u64::from_str_radix(
+            s.trim().trim_start_matches("0x").trim_start_matches("0X"),
+            16,
+        )
+        .ok()
+    };
+    if let Some(v) = details
+        .strip_prefix("DWORD (")
+        .and_then(|s| s.strip_suffix(')'))
+    {
+        return (
+            "Dword",
+            hex(v)
+                .map(|n| n.to_string())
+                .or_else(|| Some(v.to_string())),
+        );
     }
-    if let Some(v) = details.strip_prefix("QWORD (").and_then(|s| s.strip_suffix(')')) {
+    if let Some(v) = details
+        .strip_prefix("QWORD (")
+        .and_then(|s| s.strip_suffix(')'))
+    {
         let n = match v.split_once('-') {
             Some((hi, lo)) => hex(hi).zip(hex(lo)).map(|(h, l)| (h << 32) | l),
             None => hex(v),
         };
-        return ("Qword", n.map(|n| n.to_string()).or_else(|| Some(v.to_string())));
+        return (
+            "Qword",
+            n.map(|n| n.to_string()).or_else(|| Some(v.to_string())),
+        );
     }
     match details {
         "Binary Data" => ("Binary", None),
@@ -217,7 +256,9 @@ pub(crate) fn executable(cmd: &str) -> &str {
         return rest.split('"').next().unwrap_or(rest);
     }
     let lower = cmd.to_ascii_lowercase();
-    for ext in [".exe", ".sys", ".dll", ".com", ".bat", ".cmd", ".ps1", ".scr"] {
+    for ext in [
+        ".exe", ".sys", ".dll", ".com", ".bat", ".cmd", ".ps1", ".scr",
+    ] {
         let mut from = 0;
         while let Some(i) = lower[from..].find(ext).map(|i| i + from) {
             let end = i + ext.len();
