@@ -60,6 +60,12 @@ pub(crate) fn unmapped(e: &WinEvent) -> MappedEvent {
     } else {
         &e.channel
     };
+    // Shippers sometimes lowercase the classic logs' names; one spelling per log keeps
+    // the ActionType stable.
+    let source = ["Security", "System", "Application"]
+        .into_iter()
+        .find(|c| source.eq_ignore_ascii_case(c))
+        .unwrap_or(source);
     RowBuilder::new(
         e,
         "DeviceEvents",

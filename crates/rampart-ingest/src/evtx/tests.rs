@@ -658,6 +658,13 @@ fn unmapped_events_land_in_device_events_with_all_fields() {
                 "AdditionalFields": {"SubjectUserName": "alice", "PrivilegeList": "SeDebugPrivilege"}}),
         },
         Case {
+            channel: "security",
+            id: 5156,
+            data: json!({"Direction": "%%14593"}),
+            table: "DeviceEvents",
+            expect: json!({"ActionType": "WinEvent:Security:5156"}),
+        },
+        Case {
             channel: "Windows PowerShell",
             id: 800,
             data: json!({"Data": ["a", "b"]}),
