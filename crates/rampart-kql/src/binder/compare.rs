@@ -117,6 +117,17 @@ impl<'a> Binder<'a> {
         if dynamic.is_empty() && tables.is_empty() && !ci && !consts.is_empty() {
             return Ok(Typed::new(self.in_list_direct(&v, consts, negated, filter, span)?, KustoType::Bool));
         }
+        if filter && dynamic.is_empty() && consts.is_empty() && tables.len() == 1 {
+            if let Some(rel) = tables.pop() {
+                return Ok(Typed::new(self.in_subquery(&v, rel, ci, negated, span)?, KustoType::Bool));
+            }
+        }
+        // Elsewhere a table becomes one array value (DataFusion decorrelates IN-subqueries
+        // only in filters; a scalar subquery works everywhere).
+        for rel in std::mem::take(&mut tables) {
+            let set = self.table_as_array(rel, span)?;
+            dynamic.push(Typed::new(set, KustoType::Dynamic));
+        }
         let parts = self.in_parts(&v, consts, dynamic, tables, ci, span)?;
         let any = parts.into_iter().reduce(Expr::or).unwrap_or(lit(false));
         // Every part is null-free, so negation is exact.
@@ -188,33 +199,41 @@ impl<'a> Binder<'a> {
             parts.push(udf(f, vec![lower::to_string(v), d.expr]));
         }
         for rel in tables {
-            let Some(first) = rel.visible().next().cloned() else {
-                return err(span, "the table after `in` has no columns");
-            };
-            let mut value = Typed::new(super::rel::col(&first.name), first.ty);
-            let mut lhs = v.clone();
-            if stringy || first.ty.is_stringy() {
-                value = Typed::new(lower::nonnull_string(lower::to_string(&value)), KustoType::String);
-                lhs = Typed::new(lower::nonnull_string(lower::to_string(&lhs)), KustoType::String);
-                if ci {
-                    value.expr = datafusion::functions::expr_fn::lower(value.expr);
-                    lhs.expr = datafusion::functions::expr_fn::lower(lhs.expr);
-                }
-            } else {
-                let (l2, v2) = unify(lhs, value, span)?;
-                lhs = l2;
-                value = v2;
-            }
-            let sub = rel.project(vec![("__in".to_string(), value, false)], span)?;
-            let subquery = datafusion::logical_expr::Subquery {
-                subquery: std::sync::Arc::new(sub.plan),
-                outer_ref_columns: vec![],
-                spans: Default::default(),
-            };
-            let e = Expr::InSubquery(datafusion::logical_expr::expr::InSubquery::new(Box::new(lhs.expr), subquery, false));
+            let e = self.in_subquery(v, rel, ci, false, span)?;
             parts.push(datafusion::functions::expr_fn::coalesce(vec![e, lit(false)]));
         }
         Ok(parts)
+    }
+
+    /// `v in (T)`: a plain IN-subquery (DataFusion turns it into a semi join when it is a
+    /// top-level condition). Null values of the subquery are left out, so `!in` keeps Kusto's
+    /// meaning.
+    fn in_subquery(&mut self, v: &Typed, rel: super::Rel, ci: bool, negated: bool, span: &Range<usize>) -> BResult<Expr> {
+        let Some(first) = rel.visible().next().cloned() else {
+            return err(span, "the table after `in` has no columns");
+        };
+        let stringy = v.ty.is_stringy() || v.ty == KustoType::Dynamic || ci;
+        let mut value = Typed::new(super::rel::col(&first.name), first.ty);
+        let mut lhs = v.clone();
+        if stringy || first.ty.is_stringy() {
+            value = Typed::new(lower::nonnull_string(lower::to_string(&value)), KustoType::String);
+            lhs = Typed::new(lower::nonnull_string(lower::to_string(&lhs)), KustoType::String);
+            if ci {
+                value.expr = datafusion::functions::expr_fn::lower(value.expr);
+                lhs.expr = datafusion::functions::expr_fn::lower(lhs.expr);
+            }
+        } else {
+            let (l2, v2) = unify(lhs, value, span)?;
+            lhs = l2;
+            value = v2;
+        }
+        let sub = rel.project(vec![("__in".to_string(), value, false)], span)?;
+        let plan = super::df(
+            span,
+            datafusion::logical_expr::LogicalPlanBuilder::from(sub.plan).filter(super::rel::col("__in").is_not_null()).and_then(|b| b.build()),
+        )?;
+        let subquery = datafusion::logical_expr::Subquery { subquery: std::sync::Arc::new(plan), outer_ref_columns: vec![], spans: Default::default() };
+        Ok(Expr::InSubquery(datafusion::logical_expr::expr::InSubquery::new(Box::new(lhs.expr), subquery, negated)))
     }
 
     fn list_item(&mut self, item: &ast::Expr, scope: &Scope<'_>) -> BResult<ListItem> {
@@ -317,7 +336,13 @@ fn string_predicate(p: StrPredicate, l: &Typed, r: &Typed) -> Expr {
     let hay = lower::to_string(l);
     let needle = lower::to_string(r);
     let e = match p.op {
-        StrOp::MatchesRegex => binary_expr(lower::nonnull_string(hay), Operator::RegexMatch, needle),
+        StrOp::MatchesRegex => {
+            let needle = match str_literal(&needle) {
+                Some(Some(p)) => str_lit(&crate::udf::text::re2_compat(p)),
+                _ => needle,
+            };
+            binary_expr(lower::nonnull_string(hay), Operator::RegexMatch, needle)
+        }
         StrOp::Like => {
             let like = datafusion::logical_expr::expr::Like::new(false, Box::new(lower::nonnull_string(hay)), Box::new(needle), None, !p.case_sensitive);
             Expr::Like(like)

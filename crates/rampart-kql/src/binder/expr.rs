@@ -54,6 +54,10 @@ impl<'a> Binder<'a> {
 
     fn bind_scalar_inner(&mut self, e: &ast::Expr, scope: &Scope<'_>, filter: bool) -> BResult<Typed> {
         match &e.kind {
+            ExprKind::Literal(Literal::Datetime(raw)) if raw != "null" => match datetime_literal(raw, self.opts.now.timestamp_micros()) {
+                Some(us) => Ok(Typed::new(ts_lit(Some(us)), KustoType::DateTime)),
+                None => err(&e.span, format!("invalid datetime literal `{raw}`")),
+            },
             ExprKind::Literal(l) => literal(l, &e.span),
             ExprKind::Dynamic(d) => Ok(dynamic_literal(d)),
             ExprKind::Name(id) => self.resolve_name(&id.name, &e.span, scope),
@@ -186,6 +190,21 @@ fn dyn_access(base: Typed, step: Expr, _span: &Range<usize>) -> Typed {
     };
     args.push(step);
     Typed::new(udf("kql_dyn_get", args), KustoType::Dynamic)
+}
+
+/// A datetime literal; a time of day alone (`datetime("5:00 PM")`) means that time today.
+pub(crate) fn datetime_literal(raw: &str, now: i64) -> Option<i64> {
+    if let Some(us) = crate::udf::convert::parse_datetime(raw) {
+        return Some(us);
+    }
+    let t = raw.trim();
+    for f in ["%I:%M:%S %p", "%I:%M %p", "%H:%M:%S%.f", "%H:%M"] {
+        if let Ok(time) = chrono::NaiveTime::parse_from_str(t, f) {
+            let day = chrono::DateTime::<chrono::Utc>::from_timestamp_micros(now)?.date_naive();
+            return Some(day.and_time(time).and_utc().timestamp_micros());
+        }
+    }
+    None
 }
 
 pub(crate) fn literal(l: &Literal, span: &Range<usize>) -> BResult<Typed> {

@@ -95,6 +95,9 @@ pub(crate) struct Binder<'a> {
     pub aggs: Vec<summarize::AggCollector>,
     /// Counter for generated column names.
     pub next_id: usize,
+    /// The keys (column, ascending, nulls first) of the last `sort`/`top` still in effect,
+    /// for `prev()`, `next()` and `row_number()`.
+    pub order_hint: Vec<(String, bool, bool)>,
 }
 
 impl<'a> Binder<'a> {
@@ -104,7 +107,7 @@ impl<'a> Binder<'a> {
         tables: &'a Tables,
         discovered: &'a HashMap<usize, Vec<String>>,
     ) -> Binder<'a> {
-        Binder { text, opts, tables, discovered, render: None, filter_mode: false, aggs: Vec::new(), next_id: 0 }
+        Binder { text, opts, tables, discovered, render: None, filter_mode: false, aggs: Vec::new(), next_id: 0, order_hint: Vec::new() }
     }
 
     pub fn fresh(&mut self, prefix: &str) -> String {

@@ -15,6 +15,25 @@ use crate::types::KustoType;
 
 impl<'a> Binder<'a> {
     pub fn apply_op(&mut self, rel: Rel, op: &Operator, env: &Env) -> BResult<Rel> {
+        let r = self.apply_op_inner(rel, op, env);
+        // Row order survives filters and projections only.
+        match &op.kind {
+            OperatorKind::Sort(keys) | OperatorKind::Top { by: keys, .. } => self.order_hint = order_of(keys),
+            OperatorKind::Where(_)
+            | OperatorKind::Extend(_)
+            | OperatorKind::Project(_)
+            | OperatorKind::Serialize(_)
+            | OperatorKind::Take(_)
+            | OperatorKind::ProjectAway(_)
+            | OperatorKind::ProjectKeep(_)
+            | OperatorKind::ProjectReorder(_)
+            | OperatorKind::Render { .. } => {}
+            _ => self.order_hint.clear(),
+        }
+        r
+    }
+
+    fn apply_op_inner(&mut self, rel: Rel, op: &Operator, env: &Env) -> BResult<Rel> {
         let span = &op.span;
         match &op.kind {
             OperatorKind::Where(e) => {
@@ -221,6 +240,19 @@ impl<'a> Binder<'a> {
             other => err(&name.span, format!("the `{other}` plugin is not supported yet")),
         }
     }
+}
+
+/// The plain-column keys of a sort, as (name, ascending, nulls first).
+fn order_of(keys: &[SortKey]) -> Vec<(String, bool, bool)> {
+    keys.iter()
+        .filter_map(|k| match &k.expr.kind {
+            ExprKind::Name(id) => {
+                let desc = k.desc.unwrap_or(true);
+                Some((id.name.clone(), !desc, k.nulls_first.unwrap_or(!desc)))
+            }
+            _ => None,
+        })
+        .collect()
 }
 
 fn render_value(e: &ast::Expr) -> String {

@@ -67,7 +67,7 @@ impl<'a> Binder<'a> {
                 ParseElem::Star => re.push_str(if regex_mode || i + 1 == pattern.len() { ".*" } else { ".*?" }),
                 ParseElem::Literal(s) => {
                     if regex_mode {
-                        re.push_str(s);
+                        re.push_str(&crate::udf::text::re2_compat(s));
                     } else {
                         re.push_str(&regex::escape(s));
                     }

@@ -9,7 +9,7 @@ use super::{BResult, Binder, Env, Typed, err};
 use crate::syntax::ast::{self, ColumnPattern, ExprKind, Literal, NamedExpr};
 
 /// Functions whose result column takes the name of their first argument when unnamed.
-const NAME_PASSING: &[&str] = &[
+pub(crate) const NAME_PASSING: &[&str] = &[
     "tostring", "toint", "tolong", "todouble", "toreal", "tobool", "todatetime", "totimespan", "todynamic", "toobject",
     "parse_json", "parsejson", "bin", "floor", "tolower", "toupper", "trim", "todecimal", "toguid",
 ];

@@ -61,8 +61,14 @@ impl Rel {
         self.cols.iter().map(|c| c.name.clone()).collect()
     }
 
-    /// A projection of `items` (name, value, hidden) over this relation.
+    /// A projection of `items` (name, value, hidden) over this relation. Window functions
+    /// among the values (`prev()`, `row_number()`) are computed by a window node first.
     pub fn project(self, items: Vec<(String, Typed, bool)>, span: &Range<usize>) -> BResult<Rel> {
+        let values: Vec<Expr> = items.iter().map(|(_, t, _)| t.expr.clone()).collect();
+        let windows = datafusion::logical_expr::utils::find_window_exprs(&values);
+        if !windows.is_empty() {
+            return self.project_with_windows(items, windows, span);
+        }
         let schema = self.plan.schema().clone();
         let mut exprs = Vec::with_capacity(items.len());
         let mut cols = Vec::with_capacity(items.len());
@@ -72,6 +78,30 @@ impl Rel {
         }
         let plan = df(span, LogicalPlanBuilder::from(self.plan).project(exprs).and_then(|b| b.build()))?;
         Ok(Rel { plan, cols })
+    }
+
+    fn project_with_windows(self, items: Vec<(String, Typed, bool)>, windows: Vec<Expr>, span: &Range<usize>) -> BResult<Rel> {
+        use datafusion::common::tree_node::{Transformed, TreeNode};
+        let named: Vec<(Expr, String)> = windows.into_iter().enumerate().map(|(i, w)| (w, format!("__w{i}"))).collect();
+        let plan = df(
+            span,
+            LogicalPlanBuilder::from(self.plan.clone())
+                .window(named.iter().map(|(w, n)| w.clone().alias(n)).collect::<Vec<_>>())
+                .and_then(|b| b.build()),
+        )?;
+        let mut rewritten = Vec::with_capacity(items.len());
+        for (name, t, hidden) in items {
+            let e = t
+                .expr
+                .transform_up(|e| match named.iter().find(|(w, _)| *w == e) {
+                    Some((_, n)) => Ok(Transformed::yes(col(n))),
+                    None => Ok(Transformed::no(e)),
+                })
+                .map(|t| t.data);
+            let e = df(span, e)?;
+            rewritten.push((name, Typed::new(e, t.ty), hidden));
+        }
+        Rel { plan, cols: self.cols }.project(rewritten, span)
     }
 
     /// Every column as a (name, value, hidden) projection item.
@@ -84,16 +114,26 @@ impl Rel {
     }
 }
 
+/// Finds a column: by exact name; else `TimeGenerated`/`Timestamp` for each other; else,
+/// for Sentinel-style names (`AccountUPN` for `AccountUpn`), the only column whose name
+/// matches ignoring case.
 pub(crate) fn find_col(cols: &[Col], name: &str) -> Option<usize> {
     if let Some(i) = cols.iter().position(|c| c.name == name) {
         return Some(i);
     }
     let alias = match name {
-        "TimeGenerated" => "Timestamp",
-        "Timestamp" => "TimeGenerated",
-        _ => return None,
+        "TimeGenerated" => Some("Timestamp"),
+        "Timestamp" => Some("TimeGenerated"),
+        _ => None,
     };
-    cols.iter().position(|c| c.name == alias)
+    if let Some(i) = alias.and_then(|a| cols.iter().position(|c| c.name == a)) {
+        return Some(i);
+    }
+    let mut hits = cols.iter().enumerate().filter(|(_, c)| !c.hidden && c.name.eq_ignore_ascii_case(name));
+    match (hits.next(), hits.next()) {
+        (Some((i, _)), None) => Some(i),
+        _ => None,
+    }
 }
 
 /// Casts `e` to the representation of `ty` when DataFusion would type it otherwise.

@@ -54,8 +54,14 @@ fn agg_prefix(name: &str) -> Option<&'static str> {
 
 fn agg_default_name(e: &ast::Expr) -> Option<String> {
     let ExprKind::Call { name, args } = &e.kind else { return None };
-    let prefix = agg_prefix(&name.name)?;
-    if matches!(name.name.as_str(), "count" | "countif") {
+    let Some(prefix) = agg_prefix(&name.name) else {
+        // `tostring(make_set(x))` is named like the aggregate inside it.
+        if super::project::NAME_PASSING.contains(&name.name.as_str()) {
+            return agg_default_name(args.first()?);
+        }
+        return None;
+    };
+    if name.name == "countif" || (name.name == "count" && args.is_empty()) {
         return Some(format!("{prefix}_"));
     }
     let arg = args.first().and_then(infer_name).unwrap_or_default();
@@ -94,7 +100,7 @@ impl<'a> Binder<'a> {
             let t = self.bind_scalar(&item.expr, &row_scope)?;
             let name = match item.names.first() {
                 Some(n) => n.name.clone(),
-                None => infer_name(&item.expr).unwrap_or_else(|| column_n(&key_names)),
+                None => key_name(&item.expr).unwrap_or_else(|| column_n(&key_names)),
             };
             let alias = self.fresh("k");
             let g = if t.ty.is_stringy() { lower::nonnull_string(t.expr) } else { t.expr };
@@ -192,10 +198,10 @@ impl<'a> Binder<'a> {
                     return err(span, format!("{fname}() needs the expression to maximize"));
                 };
                 let key = self.bind_scalar(key_arg, &scope)?;
-                let key_name = match (item.names.first(), infer_name(key_arg)) {
-                    (Some(n), _) => n.name.clone(),
-                    (None, Some(n)) => n,
-                    (None, None) => format!("{}_", if fname.contains("max") { "max" } else { "min" }),
+                // Named after the key column; `x = arg_max(…)` renames the first output only.
+                let key_name = match infer_name(key_arg) {
+                    Some(n) => n,
+                    None => format!("{}_", if fname.contains("max") { "max" } else { "min" }),
                 };
                 let mut fields = vec![(key_name.clone(), key.clone())];
                 self.payload_fields(rel, rest, &scope, by_columns, &mut fields, Some(&key_name))?;
@@ -280,6 +286,18 @@ impl<'a> Binder<'a> {
             out.push((name, Typed::new(get_field(col(&alias), format!("f{i}")), t.ty)));
         }
         Ok(out)
+    }
+}
+
+/// The name of an unnamed `by` key: like `infer_name`, and a function call is named after its
+/// first argument (`format_datetime(Timestamp, …)` is `Timestamp`).
+fn key_name(e: &ast::Expr) -> Option<String> {
+    if let Some(n) = infer_name(e) {
+        return Some(n);
+    }
+    match &e.kind {
+        ExprKind::Call { args, .. } => key_name(args.first()?),
+        _ => None,
     }
 }
 

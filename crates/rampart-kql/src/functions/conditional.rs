@@ -104,7 +104,7 @@ pub(super) fn bind(b: &mut Binder<'_>, name: &str, args: &[ast::Expr], scope: &S
             let parts = ts.iter().map(|t| to_type(t, ty)).collect();
             Ok(Typed::new(datafusion::functions::expr_fn::coalesce(parts), ty))
         })(),
-        "isempty" | "isnotempty" => (|| {
+        "isempty" | "isnotempty" | "notempty" => (|| {
             arity(name, args, 1, 1, span)?;
             let t = b.bind_scalar(&args[0], scope)?;
             let empty = match t.ty {
@@ -117,7 +117,7 @@ pub(super) fn bind(b: &mut Binder<'_>, name: &str, args: &[ast::Expr], scope: &S
             };
             Ok(Typed::new(if name == "isempty" { empty } else { !empty }, KustoType::Bool))
         })(),
-        "isnull" | "isnotnull" => (|| {
+        "isnull" | "isnotnull" | "notnull" => (|| {
             arity(name, args, 1, 1, span)?;
             let t = b.bind_scalar(&args[0], scope)?;
             // Strings are never null in Kusto.

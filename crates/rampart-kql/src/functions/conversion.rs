@@ -92,7 +92,7 @@ fn typed_literal(b: &mut Binder<'_>, name: &str, args: &[ast::Expr], scope: &Sco
         }
     }
     if let (ExprKind::Literal(Literal::String(s)), KustoType::DateTime) = (&arg.kind, ty) {
-        return match crate::udf::convert::parse_datetime(s) {
+        return match crate::binder::expr::datetime_literal(s, b.opts.now.timestamp_micros()) {
             Some(us) => Ok(Typed::new(lower::ts_lit(Some(us)), ty)),
             None => err(&arg.span, format!("invalid datetime literal `{s}`")),
         };

@@ -23,6 +23,11 @@ pub(super) fn bind(b: &mut Binder<'_>, name: &str, args: &[ast::Expr], scope: &S
         "array_length" => one(b, name, args, scope, span, "kql_array_length", KustoType::Long),
         "bag_keys" => one(b, name, args, scope, span, "kql_bag_keys", KustoType::Dynamic),
         "array_sort_asc" | "array_sort_desc" => one(b, name, args, scope, span, &format!("kql_{name}"), KustoType::Dynamic),
+        "range" => (|| {
+            arity(name, args, 2, 3, span)?;
+            let ts = b.bind_args(args, scope)?;
+            Ok(Typed::new(udf("kql_range_array", ts.into_iter().map(|t| t.expr).collect()), KustoType::Dynamic))
+        })(),
         "pack" | "bag_pack" => (|| {
             if args.len() % 2 != 0 {
                 return err(span, format!("{name}() expects key/value pairs"));

@@ -20,6 +20,13 @@ fn real(t: &Typed) -> Expr {
     }
 }
 
+fn long(t: &Typed) -> Expr {
+    match t.ty {
+        KustoType::Dynamic => udf("kql_dyn_to_long", vec![t.expr.clone()]),
+        _ => cast(t.expr.clone(), DataType::Int64),
+    }
+}
+
 pub(super) fn bind(b: &mut Binder<'_>, name: &str, args: &[ast::Expr], scope: &Scope<'_>, span: &Range<usize>) -> Option<BResult<Typed>> {
     let unary_real = |g: fn(Expr) -> Expr| -> Box<dyn FnOnce(&mut Binder<'_>) -> BResult<Typed>> {
         Box::new(move |b: &mut Binder<'_>| {
@@ -38,6 +45,42 @@ pub(super) fn bind(b: &mut Binder<'_>, name: &str, args: &[ast::Expr], scope: &S
         "exp10" => unary_real(|x| f::power(lit(10.0), x))(b),
         "ceiling" => unary_real(f::ceil)(b),
         "sign" => unary_real(f::signum)(b),
+        "sin" => unary_real(f::sin)(b),
+        "cos" => unary_real(f::cos)(b),
+        "tan" => unary_real(f::tan)(b),
+        "asin" => unary_real(f::asin)(b),
+        "acos" => unary_real(f::acos)(b),
+        "atan" => unary_real(f::atan)(b),
+        "cot" => unary_real(f::cot)(b),
+        "degrees" => unary_real(f::degrees)(b),
+        "radians" => unary_real(f::radians)(b),
+        "gamma" | "loggamma" => return None,
+        "atan2" => (|| {
+            arity(name, args, 2, 2, span)?;
+            let y = b.bind_scalar(&args[0], scope)?;
+            let x = b.bind_scalar(&args[1], scope)?;
+            Ok(Typed::new(f::atan2(real(&y), real(&x)), KustoType::Real))
+        })(),
+        "binary_and" | "binary_or" | "binary_xor" | "binary_shift_left" | "binary_shift_right" => (|| {
+            arity(name, args, 2, 2, span)?;
+            let x = b.bind_scalar(&args[0], scope)?;
+            let y = b.bind_scalar(&args[1], scope)?;
+            let op = match name {
+                "binary_and" => datafusion::logical_expr::Operator::BitwiseAnd,
+                "binary_or" => datafusion::logical_expr::Operator::BitwiseOr,
+                "binary_xor" => datafusion::logical_expr::Operator::BitwiseXor,
+                "binary_shift_left" => datafusion::logical_expr::Operator::BitwiseShiftLeft,
+                _ => datafusion::logical_expr::Operator::BitwiseShiftRight,
+            };
+            let e = datafusion::logical_expr::binary_expr(long(&x), op, long(&y));
+            Ok(Typed::new(e, KustoType::Long))
+        })(),
+        "binary_not" => (|| {
+            arity(name, args, 1, 1, span)?;
+            let x = b.bind_scalar(&args[0], scope)?;
+            let e = datafusion::logical_expr::binary_expr(long(&x), datafusion::logical_expr::Operator::BitwiseXor, lit(-1i64));
+            Ok(Typed::new(e, KustoType::Long))
+        })(),
         "pi" => Ok(Typed::new(lit(std::f64::consts::PI), KustoType::Real)),
         "rand" => Ok(Typed::new(f::random(), KustoType::Real)),
         "abs" => (|| {

@@ -9,6 +9,7 @@ mod dynamic;
 mod ip;
 mod math;
 mod string;
+mod window;
 
 use std::ops::Range;
 
@@ -26,10 +27,6 @@ const KNOWN_UNSUPPORTED: &[&str] = &[
     "series_outliers",
     "series_fill_linear",
     "geo_info_from_ip_address",
-    "row_number",
-    "prev",
-    "next",
-    "row_cumsum",
     "dcount_hll",
     "hll",
     "hll_merge",
@@ -74,7 +71,8 @@ impl<'a> Binder<'a> {
             }
             return aggregate::bind(self, n, args, scope, span);
         }
-        let families: [fn(&mut Binder<'_>, &str, &[ast::Expr], &Scope<'_>, &Range<usize>) -> Option<BResult<Typed>>; 8] = [
+        let families: [fn(&mut Binder<'_>, &str, &[ast::Expr], &Scope<'_>, &Range<usize>) -> Option<BResult<Typed>>; 9] = [
+            window::bind,
             conversion::bind,
             string::bind,
             datetime::bind,

@@ -37,6 +37,17 @@ pub(super) fn bind(b: &mut Binder<'_>, name: &str, args: &[ast::Expr], scope: &S
         "parse_url" | "parseurl" => unary(b, name, args, scope, span, |s| udf("kql_parse_url", vec![s]), KustoType::Dynamic),
         "parse_path" => unary(b, name, args, scope, span, |s| udf("kql_parse_path", vec![s]), KustoType::Dynamic),
         "hash_sha256" => unary(b, name, args, scope, span, |s| udf("kql_hash_sha256", vec![s]), KustoType::String),
+        "base64_decode_toarray" => unary(b, name, args, scope, span, |s| udf("kql_base64_decode_toarray", vec![s]), KustoType::Dynamic),
+        "make_string" => (|| {
+            let ts = b.bind_args(args, scope)?;
+            let call = ts.iter().map(|t| if t.ty == KustoType::Dynamic { t.expr.clone() } else { cast(t.expr.clone(), DataType::Int64) }).collect();
+            Ok(Typed::new(udf("kql_make_string", call), KustoType::String))
+        })(),
+        "has_any_index" => (|| {
+            arity(name, args, 2, 2, span)?;
+            let ts = b.bind_args(args, scope)?;
+            Ok(Typed::new(udf("kql_has_any_index", vec![lower::to_string(&ts[0]), lower::to_dynamic(&ts[1])]), KustoType::Long))
+        })(),
         "parse_command_line" => strings_call(b, name, args, scope, span, 1, 2, "kql_parse_command_line", KustoType::Dynamic),
         "substring" => (|| {
             arity(name, args, 2, 3, span)?;

@@ -171,6 +171,19 @@ fn any_all(all: bool, args: &[ColumnarValue], rows: usize) -> Result<ColumnarVal
     Ok(map_bools(rows, |i| test(&build(terms.get(i)), hay.get_or_empty(i), &mut buf)))
 }
 
+/// `has_any_index(s, terms)`: position of the first term `s` has, or -1.
+fn has_any_index(args: &[ColumnarValue], rows: usize) -> Result<ColumnarValue> {
+    arity("has_any_index", args, 2, 2)?;
+    let hay = StrArg::new(&args[0])?;
+    let terms = StrArg::new(&args[1])?;
+    let mut buf = Vec::new();
+    Ok(super::common::map_i64(rows, |i| {
+        let ms: Vec<Matcher> = terms.get(i).map(json_string_list).unwrap_or_default().iter().map(|t| Matcher::new(Op::Has, false, t)).collect();
+        let h = hay.get_or_empty(i);
+        Some(ms.iter().position(|m| m.matches(h, &mut buf)).map_or(-1, |p| p as i64))
+    }))
+}
+
 /// A set of strings matched without case.
 pub struct CiSet {
     values: HashSet<String>,
@@ -229,6 +242,7 @@ pub fn register(v: &mut Vec<KqlUdf>) {
     v.push(KqlUdf::new("kql_has_any", DataType::Boolean, |a, n| any_all(false, a, n)));
     v.push(KqlUdf::new("kql_has_all", DataType::Boolean, |a, n| any_all(true, a, n)));
     v.push(KqlUdf::new("kql_in_ci", DataType::Boolean, in_ci));
+    v.push(KqlUdf::new("kql_has_any_index", DataType::Int64, has_any_index));
 }
 
 /// Guards against a UDF being called with a non-string first argument.

@@ -15,6 +15,48 @@ use super::KqlUdf;
 use super::common::{IntArg, StrArg, arity, map_i64, map_strings};
 use super::json::quote_into;
 
+/// A pattern as the regex crate accepts it: RE2 (Kusto's engine) reads a `{` that does not
+/// start a valid repetition as a literal brace, the regex crate rejects it.
+pub fn re2_compat(p: &str) -> Cow<'_, str> {
+    if Regex::new(p).is_ok() {
+        return Cow::Borrowed(p);
+    }
+    let chars: Vec<char> = p.chars().collect();
+    let mut escape = vec![false; chars.len()];
+    let mut i = 0;
+    while i < chars.len() {
+        match chars[i] {
+            '\\' => i += 1,
+            '{' => {
+                let close = chars[i..].iter().position(|&c| c == '}').map(|k| i + k);
+                let valid = close.is_some_and(|j| {
+                    let body: String = chars[i + 1..j].iter().collect();
+                    let mut parts = body.splitn(2, ',');
+                    let lo = parts.next().unwrap_or("");
+                    let hi = parts.next();
+                    !lo.is_empty() && lo.chars().all(|d| d.is_ascii_digit()) && hi.is_none_or(|h| h.chars().all(|d| d.is_ascii_digit()))
+                });
+                if !valid {
+                    escape[i] = true;
+                    if let Some(j) = close {
+                        escape[j] = true;
+                    }
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    let mut out = String::with_capacity(p.len() + 4);
+    for (c, e) in chars.iter().zip(escape) {
+        if e {
+            out.push('\\');
+        }
+        out.push(*c);
+    }
+    Cow::Owned(out)
+}
+
 /// A regex argument compiled once when constant.
 struct RegexArg<'a> {
     arg: StrArg<'a>,
@@ -46,7 +88,7 @@ impl<'a> RegexArg<'a> {
 }
 
 fn plain(p: &str) -> Cow<'_, str> {
-    Cow::Borrowed(p)
+    re2_compat(p)
 }
 
 /// `extract(regex, group, text)`.
@@ -133,11 +175,11 @@ fn rust_rewrite(rw: &str) -> String {
 }
 
 fn trim_start_re(p: &str) -> Cow<'_, str> {
-    Cow::Owned(format!("^(?:{p})+"))
+    Cow::Owned(format!("^(?:{})+", re2_compat(p)))
 }
 
 fn trim_end_re(p: &str) -> Cow<'_, str> {
-    Cow::Owned(format!("(?:{p})+$"))
+    Cow::Owned(format!("(?:{})+$", re2_compat(p)))
 }
 
 fn trim_fn(args: &[ColumnarValue], rows: usize, start: bool, end: bool) -> Result<ColumnarValue> {
@@ -526,6 +568,65 @@ fn hash_sha256(args: &[ColumnarValue], rows: usize) -> Result<ColumnarValue> {
     }))
 }
 
+/// `base64_decode_toarray(s)`: the decoded bytes as a JSON array of numbers.
+fn base64_decode_toarray(args: &[ColumnarValue], rows: usize) -> Result<ColumnarValue> {
+    let text = StrArg::new(&args[0])?;
+    Ok(map_strings(rows, |i, out| {
+        let s = text.get_or_empty(i).trim();
+        match base64::engine::general_purpose::STANDARD.decode(s) {
+            Ok(bytes) => {
+                out.push_str(&Value::Array(bytes.into_iter().map(Value::from).collect()).to_string());
+                true
+            }
+            Err(_) => false,
+        }
+    }))
+}
+
+/// `make_string(codepoint or array, …)`.
+fn make_string(args: &[ColumnarValue], rows: usize) -> Result<ColumnarValue> {
+    let arrays: Vec<_> = args.iter().map(|a| a.to_array(rows)).collect::<Result<_>>()?;
+    Ok(map_strings(rows, |i, out| {
+        for a in &arrays {
+            let mut text = String::new();
+            super::convert::value_to_string(a, i, &mut text);
+            let codes: Vec<i64> = match serde_json::from_str::<Value>(&text) {
+                Ok(Value::Array(items)) => items.iter().filter_map(Value::as_i64).collect(),
+                Ok(Value::Number(n)) => n.as_i64().into_iter().collect(),
+                _ => Vec::new(),
+            };
+            out.extend(codes.into_iter().filter_map(|c| u32::try_from(c).ok().and_then(char::from_u32)));
+        }
+        true
+    }))
+}
+
+/// `range(start, stop [, step])` as a JSON array of numbers.
+fn range_array(args: &[ColumnarValue], rows: usize) -> Result<ColumnarValue> {
+    let arrays: Vec<_> = args.iter().map(|a| a.to_array(rows)).collect::<Result<_>>()?;
+    let num = |a: &datafusion::arrow::array::ArrayRef, i: usize| -> Option<f64> {
+        let mut t = String::new();
+        super::convert::value_to_string(a, i, &mut t);
+        t.parse().ok()
+    };
+    Ok(map_strings(rows, |i, out| {
+        let (Some(start), Some(stop)) = (num(&arrays[0], i), num(&arrays[1], i)) else { return false };
+        let step = arrays.get(2).and_then(|a| num(a, i)).unwrap_or(1.0);
+        if step == 0.0 || (stop - start) / step > 1_000_000.0 {
+            return false;
+        }
+        let ints = [start, stop, step].iter().all(|v| v.fract() == 0.0);
+        let mut items = Vec::new();
+        let mut v = start;
+        while (step > 0.0 && v <= stop) || (step < 0.0 && v >= stop) {
+            items.push(if ints { Value::from(v as i64) } else { serde_json::Number::from_f64(v).map_or(Value::Null, Value::Number) });
+            v += step;
+        }
+        out.push_str(&Value::Array(items).to_string());
+        true
+    }))
+}
+
 fn reverse(args: &[ColumnarValue], rows: usize) -> Result<ColumnarValue> {
     let text = StrArg::new(&args[0])?;
     Ok(map_strings(rows, |i, out| {
@@ -554,6 +655,9 @@ pub fn register(v: &mut Vec<KqlUdf>) {
     v.push(KqlUdf::new("kql_parse_path", s.clone(), parse_path));
     v.push(KqlUdf::new("kql_parse_command_line", s.clone(), parse_command_line));
     v.push(KqlUdf::new("kql_hash_sha256", s.clone(), hash_sha256));
+    v.push(KqlUdf::new("kql_base64_decode_toarray", s.clone(), base64_decode_toarray));
+    v.push(KqlUdf::new("kql_make_string", s.clone(), make_string));
+    v.push(KqlUdf::new("kql_range_array", s.clone(), range_array));
     v.push(KqlUdf::new("kql_reverse", s, reverse));
 }
 
@@ -566,6 +670,7 @@ mod tests {
         assert_eq!(split_command_line(r#"cmd.exe /c "echo a b" x\"y"#), vec!["cmd.exe", "/c", "echo a b", "x\"y"]);
         assert_eq!(rust_rewrite(r"\1-$"), "${1}-$$");
         assert_eq!(percent_decode("a%20b+c%zz"), "a b c%zz");
+        assert_eq!(super::re2_compat(r"a{1-3}+b{2}"), r"a\{1-3\}+b{2}");
         let u = parse_url_value("https://user:pw@example.com:8080/p/a?x=1&y=%41#frag");
         assert_eq!(u["Host"], "example.com");
         assert_eq!(u["Port"], "8080");

@@ -31,3 +31,38 @@ fn parse_collects_several_errors() {
     let p = parse("T | where | project ,");
     assert!(p.diagnostics.len() >= 2, "{:?}", p.diagnostics);
 }
+
+/// Developer aid: `KQL_CHECK=path/to/file.kql cargo test -p rampart-kql --test it check_file -- --nocapture`
+/// compiles each query of the file against empty Defender tables and prints the outcome.
+#[tokio::test]
+async fn check_file() {
+    let Ok(path) = std::env::var("KQL_CHECK") else { return };
+    let text = std::fs::read_to_string(&path).unwrap_or_default();
+    let ctx = session();
+    register_catalog(&ctx);
+    let opts = CompileOptions::at(crate::slt::default_clock());
+    for r in rampart_kql::split_script(&text) {
+        let q = &text[r.clone()];
+        println!("--- block at byte {}:\n{q}", r.start);
+        match compile(q, &ctx, &opts).await {
+            Ok(c) => {
+                println!("OK columns: {:?}", c.columns);
+                if std::env::var("KQL_PLAN").is_ok() {
+                    println!("{}", c.plan.display_indent());
+                }
+                match ctx.execute_logical_plan(c.plan).await {
+                    Ok(df) => match df.collect().await {
+                        Ok(_) => println!("RUN OK"),
+                        Err(e) => println!("RUN ERROR: {e}"),
+                    },
+                    Err(e) => println!("PLAN ERROR: {e}"),
+                }
+            }
+            Err(d) => {
+                for x in d {
+                    println!("ERROR {x}");
+                }
+            }
+        }
+    }
+}

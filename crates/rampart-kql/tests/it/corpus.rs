@@ -96,6 +96,9 @@ async fn corpus_compatibility() {
                         };
                         if let Err(e) = ran {
                             run_ok = false;
+                            if std::env::var("KQL_CORPUS_VERBOSE").is_ok() {
+                                println!("RUN {short} {file}: {e}");
+                            }
                             let first = e.lines().next().unwrap_or_default().chars().take(160).collect::<String>();
                             reasons.entry((first, "run")).or_default().push(format!("{short} {file}"));
                         }
@@ -104,6 +107,10 @@ async fn corpus_compatibility() {
                         bind_ok = false;
                         run_ok = false;
                         let d = &diags[0];
+                        if std::env::var("KQL_CORPUS_VERBOSE").is_ok() {
+                            let (l, c) = rampart_kql::diagnostic::line_column(&text, r.start + d.span.start);
+                            println!("BIND {short} {file}:{l}:{c}: {}", d.message);
+                        }
                         if d.message.starts_with("externaldata") {
                             external = true;
                         }

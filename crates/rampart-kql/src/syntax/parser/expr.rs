@@ -369,7 +369,7 @@ impl<'a> Parser<'a> {
             "datatable" if next == TokenKind::LParen => return self.datatable(),
             "externaldata" if next == TokenKind::LParen => return self.externaldata(),
             "range" if next == TokenKind::Ident && self.nth_is_word(2, "from") => return self.range(),
-            "print" if self.starts_expr(1) => return self.print(),
+            "print" | "Print" if self.starts_expr(1) => return self.print(),
             "union" if self.nth_kind(1) == TokenKind::Ident || next == TokenKind::LParen => {
                 self.bump();
                 let u = self.union_body()?;

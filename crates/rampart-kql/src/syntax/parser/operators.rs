@@ -129,7 +129,14 @@ impl<'a> Parser<'a> {
                     }
                     self.expect(TokenKind::RParen)?;
                 } else {
-                    self.skip_clause();
+                    // Legacy form: `render timechart kind=stacked title="x" ycolumns=a, b`.
+                    while self.at(TokenKind::Ident) && self.nth_kind(1) == TokenKind::Eq {
+                        properties.push(self.option_arg()?);
+                        while self.at(TokenKind::Comma) && self.nth_kind(1) == TokenKind::Ident && self.nth_kind(2) != TokenKind::Eq {
+                            self.bump();
+                            self.bump();
+                        }
+                    }
                 }
                 OperatorKind::Render { chart, properties }
             }
