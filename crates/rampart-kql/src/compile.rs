@@ -51,8 +51,8 @@ pub struct Compiled {
 const MAX_DISCOVERY_ROUNDS: usize = 16;
 
 enum Outcome {
-    Done(Compiled),
-    Discover { key: usize, plan: LogicalPlan },
+    Done(Box<Compiled>),
+    Discover { key: usize, plan: Box<LogicalPlan> },
 }
 
 /// Compiles a KQL query into a DataFusion plan over the tables registered in `ctx`.
@@ -65,9 +65,9 @@ pub async fn compile(text: &str, ctx: &SessionContext, opts: &CompileOptions) ->
     let mut discovered: HashMap<usize, Vec<String>> = HashMap::new();
     for _ in 0..MAX_DISCOVERY_ROUNDS {
         match bind_once(text, &parsed.query, opts, &tables, &discovered)? {
-            Outcome::Done(c) => return Ok(c),
+            Outcome::Done(c) => return Ok(*c),
             Outcome::Discover { key, plan } => {
-                let keys = discover(ctx, plan).await.map_err(|e| {
+                let keys = discover(ctx, *plan).await.map_err(|e| {
                     vec![Diagnostic::new(text, key..key, format!("could not read the property names for bag_unpack: {e}"))]
                 })?;
                 discovered.insert(key, keys);
@@ -100,7 +100,7 @@ fn bind_once(
         }
     };
     match finish(rel) {
-        Ok((plan, columns)) => Ok(Outcome::Done(Compiled { plan, columns, render })),
+        Ok((plan, columns)) => Ok(Outcome::Done(Box::new(Compiled { plan, columns, render }))),
         Err(e) => match to_diag(e) {
             Ok(d) => Err(d),
             Err(o) => Ok(o),

@@ -117,11 +117,10 @@ impl<'a> Binder<'a> {
         if dynamic.is_empty() && tables.is_empty() && !ci && !consts.is_empty() {
             return Ok(Typed::new(self.in_list_direct(&v, consts, negated, filter, span)?, KustoType::Bool));
         }
-        if filter && dynamic.is_empty() && consts.is_empty() && tables.len() == 1 {
-            if let Some(rel) = tables.pop() {
+        if filter && dynamic.is_empty() && consts.is_empty() && tables.len() == 1
+            && let Some(rel) = tables.pop() {
                 return Ok(Typed::new(self.in_subquery(&v, rel, ci, negated, span)?, KustoType::Bool));
             }
-        }
         // Elsewhere a table becomes one array value (DataFusion decorrelates IN-subqueries
         // only in filters; a scalar subquery works everywhere).
         for rel in std::mem::take(&mut tables) {
@@ -179,7 +178,7 @@ impl<'a> Binder<'a> {
                 if ci {
                     parts.push(udf("kql_in_ci", vec![text, json_list(&consts)]));
                 } else {
-                    let values: Vec<Expr> = consts.iter().map(|c| lower::to_string(c)).collect();
+                    let values: Vec<Expr> = consts.iter().map(lower::to_string).collect();
                     let has_empty = values.iter().any(|e| str_literal(e) == Some(Some("")));
                     let list = lower::nonnull_string(text).in_list(values, false);
                     parts.push(if has_empty { list } else { datafusion::functions::expr_fn::coalesce(vec![list, lit(false)]) });
@@ -247,17 +246,13 @@ impl<'a> Binder<'a> {
         if self.is_tabular(item, &scope.env) && !self.is_column(item, scope) {
             return Ok(ListItem::Table(self.bind_tabular(item, &scope.env)?));
         }
-        if let ExprKind::Name(id) = &item.kind {
-            if super::rel::find_col(scope.cols, &id.name).is_none() {
-                if let Some(node) = scope.env.lookup(&id.name) {
-                    if !matches!(node.binding, Binding::Function(..)) {
-                        if let Bound::Table(rel) = self.force(&node, &item.span)? {
+        if let ExprKind::Name(id) = &item.kind
+            && super::rel::find_col(scope.cols, &id.name).is_none()
+                && let Some(node) = scope.env.lookup(&id.name)
+                    && !matches!(node.binding, Binding::Function(..))
+                        && let Bound::Table(rel) = self.force(&node, &item.span)? {
                             return Ok(ListItem::Table(rel));
                         }
-                    }
-                }
-            }
-        }
         let t = self.bind_scalar(item, scope)?;
         if t.ty == KustoType::Dynamic {
             if let Some(Some(json)) = str_literal(&t.expr) {

@@ -49,7 +49,7 @@ impl<'a> Binder<'a> {
         let r = self.bind_scalar_inner(e, scope, true);
         self.filter_mode = false;
         let t = r?;
-        Ok(Typed::new(self.to_bool(t, &e.span)?, KustoType::Bool))
+        Ok(Typed::new(self.bool_of(t, &e.span)?, KustoType::Bool))
     }
 
     fn bind_scalar_inner(&mut self, e: &ast::Expr, scope: &Scope<'_>, filter: bool) -> BResult<Typed> {
@@ -73,9 +73,9 @@ impl<'a> Binder<'a> {
             ExprKind::Binary { op: op @ (BinaryOp::And | BinaryOp::Or), lhs, rhs } => {
                 self.filter_mode = filter;
                 let l = self.bind_scalar_inner(lhs, scope, filter)?;
-                let l = self.to_bool(l, &lhs.span)?;
+                let l = self.bool_of(l, &lhs.span)?;
                 let r = self.bind_scalar_inner(rhs, scope, filter)?;
-                let r = self.to_bool(r, &rhs.span)?;
+                let r = self.bool_of(r, &rhs.span)?;
                 let expr = if *op == BinaryOp::And { l.and(r) } else { l.or(r) };
                 Ok(Typed::new(expr, KustoType::Bool))
             }
@@ -116,14 +116,13 @@ impl<'a> Binder<'a> {
             let c = &scope.cols[i];
             return Ok(Typed::new(col(&c.name), c.ty));
         }
-        if let Some(node) = scope.env.lookup(name) {
-            if !matches!(node.binding, Binding::Function(..)) {
+        if let Some(node) = scope.env.lookup(name)
+            && !matches!(node.binding, Binding::Function(..)) {
                 return match self.force(&node, span)? {
                     Bound::Scalar(t) => Ok(t),
                     Bound::Table(_) => err(span, format!("`{name}` is a tabular value; use it as a query source, or toscalar({name})")),
                 };
             }
-        }
         match name {
             "null" => return Ok(Typed::new(lit(ScalarValue::Utf8(None)), KustoType::Dynamic)),
             "true" | "false" => return Ok(Typed::new(lit(name == "true"), KustoType::Bool)),
@@ -136,7 +135,7 @@ impl<'a> Binder<'a> {
     }
 
     /// Converts a condition to bool (dynamic values are converted; others must be bool).
-    pub fn to_bool(&mut self, t: Typed, span: &Range<usize>) -> BResult<Expr> {
+    pub fn bool_of(&mut self, t: Typed, span: &Range<usize>) -> BResult<Expr> {
         match t.ty {
             KustoType::Bool => Ok(t.expr),
             KustoType::Dynamic => Ok(udf("kql_dyn_to_bool", vec![t.expr])),

@@ -52,7 +52,7 @@ pub(crate) enum BindError {
     At { span: Range<usize>, message: String },
     /// `evaluate bag_unpack` needs the property names present in its input: the compiler
     /// runs this plan, records the names under `key`, and binds again.
-    Discover { key: usize, plan: LogicalPlan },
+    Discover { key: usize, plan: Box<LogicalPlan> },
 }
 
 pub(crate) type BResult<T> = Result<T, BindError>;

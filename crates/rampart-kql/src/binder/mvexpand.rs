@@ -169,7 +169,7 @@ impl<'a> Binder<'a> {
             let lists = Typed::new(udf("kql_mv_elements", vec![udf("kql_bag_keys", vec![bag_expr]), lower::null_of(KustoType::Long)]), KustoType::Dynamic);
             let p = df(span, LogicalPlanBuilder::from(rel.plan.clone()).project(vec![lists.expr.alias("__keys")]))?;
             let p = df(span, p.unnest_column("__keys").and_then(|b| b.distinct()).and_then(|b| b.build()))?;
-            return Err(BindError::Discover { key, plan: p });
+            return Err(BindError::Discover { key, plan: Box::new(p) });
         };
         let source = match &first.kind {
             ExprKind::Name(id) => find_col(&rel.cols, &id.name).map(|i| rel.cols[i].name.clone()),

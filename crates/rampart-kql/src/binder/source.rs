@@ -241,7 +241,7 @@ impl<'a> Binder<'a> {
         if cols.is_empty() {
             return err(span, "datatable needs at least one column");
         }
-        if values.len() % cols.len() != 0 {
+        if !values.len().is_multiple_of(cols.len()) {
             return err(span, format!("datatable has {} values, which is not a multiple of its {} columns", values.len(), cols.len()));
         }
         let scope = Scope::empty(env.clone());
@@ -323,8 +323,8 @@ impl<'a> Binder<'a> {
             inputs.push(("union_arg0".into(), rel));
         }
         for t in &u.tables {
-            if let ExprKind::Name(id) = &t.kind {
-                if id.name.contains('*') {
+            if let ExprKind::Name(id) = &t.kind
+                && id.name.contains('*') {
                     let mut names: Vec<String> = self.tables.names.iter().filter(|n| wildcard_match(&id.name, n)).cloned().collect();
                     names.sort();
                     for n in names {
@@ -333,7 +333,6 @@ impl<'a> Binder<'a> {
                     }
                     continue;
                 }
-            }
             let label = match &t.kind {
                 ExprKind::Name(id) => id.name.clone(),
                 _ => format!("union_arg{}", inputs.len()),
@@ -410,11 +409,10 @@ impl<'a> Binder<'a> {
 }
 
 fn function_is_tabular(def: &ast::FunctionDef, b: &Binder<'_>, env: &Env) -> bool {
-    if let ExprKind::Name(id) = &def.body.expr.kind {
-        if def.params.iter().any(|p| p.name.name == id.name && matches!(p.ty, ParamType::Tabular(_))) {
+    if let ExprKind::Name(id) = &def.body.expr.kind
+        && def.params.iter().any(|p| p.name.name == id.name && matches!(p.ty, ParamType::Tabular(_))) {
             return true;
         }
-    }
     let mut env = env.clone();
     for l in &def.body.lets {
         if let ast::LetValue::Expr(e) = &l.value {

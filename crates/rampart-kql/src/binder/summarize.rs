@@ -163,7 +163,7 @@ impl<'a> Binder<'a> {
             let before = self.aggs.last().map_or(0, |c| c.items.len());
             let t = self.bind_scalar(&item.expr, &scope)?;
             let after = self.aggs.last().map_or(0, |c| c.items.len());
-            if before == after && !matches!(lower::literal(&t.expr), Some(_)) && !key_locals.iter().any(|(_, k)| k.expr == t.expr) {
+            if before == after && lower::literal(&t.expr).is_none() && !key_locals.iter().any(|(_, k)| k.expr == t.expr) {
                 return err(&item.expr.span, "summarize expects an aggregate function such as count(), sum() or make_set() here");
             }
             let name = match item.names.first() {

@@ -33,7 +33,7 @@ pub(super) fn bind(b: &mut Binder<'_>, name: &str, args: &[ast::Expr], scope: &S
     let rows = Scope { cols: scope.cols, locals: Vec::new(), env: scope.env.clone(), agg: false, join: None };
     let bind_cond = |b: &mut Binder<'_>, e: &ast::Expr| -> BResult<Expr> {
         let t = b.bind_scalar(e, &rows)?;
-        b.to_bool(t, &e.span)
+        b.bool_of(t, &e.span)
     };
     let (e, ty): (Expr, KustoType) = match name {
         "count" => {

@@ -56,7 +56,7 @@ pub(super) fn bind(b: &mut Binder<'_>, name: &str, args: &[ast::Expr], scope: &S
         "iff" | "iif" => (|| {
             arity(name, args, 3, 3, span)?;
             let c = b.bind_scalar(&args[0], scope)?;
-            let c = b.to_bool(c, &args[0].span)?;
+            let c = b.bool_of(c, &args[0].span)?;
             let x = b.bind_scalar(&args[1], scope)?;
             let y = b.bind_scalar(&args[2], scope)?;
             let ty = common_type(&[&x, &y]);
@@ -64,14 +64,14 @@ pub(super) fn bind(b: &mut Binder<'_>, name: &str, args: &[ast::Expr], scope: &S
             Ok(Typed::new(e, ty))
         })(),
         "case" => (|| {
-            if args.len() < 3 || args.len() % 2 == 0 {
+            if args.len() < 3 || args.len().is_multiple_of(2) {
                 return err(span, "case() expects condition/value pairs and a final else value");
             }
             let mut conds = Vec::new();
             let mut values = Vec::new();
             for pair in args[..args.len() - 1].chunks(2) {
                 let c = b.bind_scalar(&pair[0], scope)?;
-                conds.push(b.to_bool(c, &pair[0].span)?);
+                conds.push(b.bool_of(c, &pair[0].span)?);
                 values.push(b.bind_scalar(&pair[1], scope)?);
             }
             let other = b.bind_scalar(&args[args.len() - 1], scope)?;
@@ -138,7 +138,7 @@ pub(super) fn bind(b: &mut Binder<'_>, name: &str, args: &[ast::Expr], scope: &S
         "not" => (|| {
             arity(name, args, 1, 1, span)?;
             let t = b.bind_scalar(&args[0], scope)?;
-            let e = b.to_bool(t, &args[0].span)?;
+            let e = b.bool_of(t, &args[0].span)?;
             Ok(Typed::new(!e, KustoType::Bool))
         })(),
         "max_of" | "min_of" => (|| {

@@ -83,14 +83,12 @@ fn typed_literal(b: &mut Binder<'_>, name: &str, args: &[ast::Expr], scope: &Sco
             _ => {}
         }
     }
-    if let ExprKind::Unary { op, expr } = &arg.kind {
-        if let (ExprKind::Name(id), KustoType::Real) = (&expr.kind, ty) {
-            if id.name == "inf" {
+    if let ExprKind::Unary { op, expr } = &arg.kind
+        && let (ExprKind::Name(id), KustoType::Real) = (&expr.kind, ty)
+            && id.name == "inf" {
                 let v = if *op == ast::UnaryOp::Neg { f64::NEG_INFINITY } else { f64::INFINITY };
                 return Ok(Typed::new(lit(v), ty));
             }
-        }
-    }
     if let (ExprKind::Literal(Literal::String(s)), KustoType::DateTime) = (&arg.kind, ty) {
         return match crate::binder::expr::datetime_literal(s, b.opts.now.timestamp_micros()) {
             Some(us) => Ok(Typed::new(lower::ts_lit(Some(us)), ty)),

@@ -29,7 +29,7 @@ pub(super) fn bind(b: &mut Binder<'_>, name: &str, args: &[ast::Expr], scope: &S
             Ok(Typed::new(udf("kql_range_array", ts.into_iter().map(|t| t.expr).collect()), KustoType::Dynamic))
         })(),
         "pack" | "bag_pack" => (|| {
-            if args.len() % 2 != 0 {
+            if !args.len().is_multiple_of(2) {
                 return err(span, format!("{name}() expects key/value pairs"));
             }
             let ts = b.bind_args(args, scope)?;
@@ -44,7 +44,7 @@ pub(super) fn bind(b: &mut Binder<'_>, name: &str, args: &[ast::Expr], scope: &S
             let ts = b.bind_args(args, scope)?;
             Ok(Typed::new(udf("kql_pack_array", ts.iter().map(lower::to_dynamic).collect()), KustoType::Dynamic))
         })(),
-        "pack_all" | "bag_pack_columns" => (|| {
+        "pack_all" | "bag_pack_columns" => {
             let mut call = Vec::new();
             let ignore_empty = matches!(args.first().map(|a| &a.kind), Some(ExprKind::Literal(ast::Literal::Bool(true))));
             for c in scope.cols.iter().filter(|c| !c.hidden) {
@@ -56,7 +56,7 @@ pub(super) fn bind(b: &mut Binder<'_>, name: &str, args: &[ast::Expr], scope: &S
                 call.push(lower::to_dynamic(&t));
             }
             Ok(Typed::new(udf("kql_pack", call), KustoType::Dynamic))
-        })(),
+        },
         "array_concat" => many(b, args, scope, "kql_array_concat"),
         "set_union" => many(b, args, scope, "kql_set_union"),
         "set_difference" => many(b, args, scope, "kql_set_difference"),

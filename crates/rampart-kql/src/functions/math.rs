@@ -27,8 +27,10 @@ fn long(t: &Typed) -> Expr {
     }
 }
 
+type Deferred<'f> = Box<dyn FnOnce(&mut Binder<'_>) -> BResult<Typed> + 'f>;
+
 pub(super) fn bind(b: &mut Binder<'_>, name: &str, args: &[ast::Expr], scope: &Scope<'_>, span: &Range<usize>) -> Option<BResult<Typed>> {
-    let unary_real = |g: fn(Expr) -> Expr| -> Box<dyn FnOnce(&mut Binder<'_>) -> BResult<Typed>> {
+    let unary_real = |g: fn(Expr) -> Expr| -> Deferred<'_> {
         Box::new(move |b: &mut Binder<'_>| {
             arity(name, args, 1, 1, span)?;
             let t = b.bind_scalar(&args[0], scope)?;

@@ -52,18 +52,20 @@ const KNOWN_UNSUPPORTED: &[&str] = &[
     "new_guid",
 ];
 
+/// A family's binder: `None` when the name is not one of its functions.
+type Family = fn(&mut Binder<'_>, &str, &[ast::Expr], &Scope<'_>, &Range<usize>) -> Option<BResult<Typed>>;
+
 impl<'a> Binder<'a> {
     /// Binds `name(args…)`: a user function, an aggregate (inside summarize), or a built-in.
     pub fn bind_call(&mut self, name: &ast::Ident, args: &[ast::Expr], scope: &Scope<'_>, span: &Range<usize>) -> BResult<Typed> {
-        if let Some(node) = scope.env.lookup(&name.name) {
-            if let Binding::Function(def, fenv) = &node.binding {
+        if let Some(node) = scope.env.lookup(&name.name)
+            && let Binding::Function(def, fenv) = &node.binding {
                 let (def, fenv) = (def.clone(), fenv.clone());
                 return match self.call_function(&def, &fenv, args, None, scope, span)? {
                     Bound::Scalar(t) => Ok(t),
                     Bound::Table(_) => err(span, format!("`{}()` returns a table; use it as a query source or wrap it in toscalar()", name.name)),
                 };
             }
-        }
         let n = name.name.as_str();
         if aggregate::is_aggregate(n) {
             if !scope.agg {
@@ -71,7 +73,7 @@ impl<'a> Binder<'a> {
             }
             return aggregate::bind(self, n, args, scope, span);
         }
-        let families: [fn(&mut Binder<'_>, &str, &[ast::Expr], &Scope<'_>, &Range<usize>) -> Option<BResult<Typed>>; 9] = [
+        let families: [Family; 9] = [
             window::bind,
             conversion::bind,
             string::bind,

@@ -196,14 +196,11 @@ pub(crate) fn int_arg(t: &Typed) -> datafusion::logical_expr::Expr {
 
 /// `typeof(long)` as a type.
 pub(crate) fn type_arg(e: &ast::Expr) -> BResult<KustoType> {
-    if let ast::ExprKind::Call { name, args } = &e.kind {
-        if name.name == "typeof" {
-            if let Some(ast::Expr { kind: ast::ExprKind::Name(t), .. }) = args.first() {
-                if let Some(k) = KustoType::from_name(&t.name) {
+    if let ast::ExprKind::Call { name, args } = &e.kind
+        && name.name == "typeof"
+            && let Some(ast::Expr { kind: ast::ExprKind::Name(t), .. }) = args.first()
+                && let Some(k) = KustoType::from_name(&t.name) {
                     return Ok(k);
                 }
-            }
-        }
-    }
     err(&e.span, "expected a type such as typeof(long)")
 }

@@ -51,7 +51,7 @@ pub(super) fn bind(b: &mut Binder<'_>, name: &str, args: &[ast::Expr], scope: &S
                 Some(a) => {
                     let d = b.bind_scalar(a, scope)?;
                     match lower::literal(&d.expr) {
-                        Some(v) => Some(v.cast_to(&v_type(&v)).unwrap_or(v.clone())),
+                        Some(v) => Some(v.cast_to(&v_type(v)).unwrap_or(v.clone())),
                         None => return err(&a.span, format!("{name}() expects a constant default")),
                     }
                 }

@@ -19,7 +19,8 @@ use super::token::TokenKind;
 /// Text that parses as one query is returned whole.
 pub fn split_script(text: &str) -> Vec<Range<usize>> {
     if parse(text).diagnostics.is_empty() {
-        return if has_tokens(text) { vec![0..text.len()] } else { Vec::new() };
+        let whole = 0..text.len();
+        return if has_tokens(text) { vec![whole] } else { Vec::new() };
     }
     let mut blocks: Vec<Range<usize>> = Vec::new();
     let mut current: Option<Range<usize>> = None;

@@ -88,13 +88,11 @@ impl Collect {
 impl Accumulator for Collect {
     fn update_batch(&mut self, values: &[ArrayRef]) -> Result<()> {
         let Some(input) = values.first() else { return Ok(()) };
-        if let Some(limit) = values.get(1) {
-            if let Ok(l) = IntArg::new(&datafusion::logical_expr::ColumnarValue::Array(Arc::clone(limit))) {
-                if let Some(m) = (0..limit.len()).find_map(|i| l.get(i)) {
+        if let Some(limit) = values.get(1)
+            && let Ok(l) = IntArg::new(&datafusion::logical_expr::ColumnarValue::Array(Arc::clone(limit)))
+                && let Some(m) = (0..limit.len()).find_map(|i| l.get(i)) {
                     self.max = usize::try_from(m.max(0)).unwrap_or(MAX_ITEMS).min(MAX_ITEMS);
                 }
-            }
-        }
         let strs = Strs::new(input)?;
         for i in 0..strs.len() {
             if let Some(v) = strs.get(i) {
@@ -118,13 +116,11 @@ impl Accumulator for Collect {
 
     fn merge_batch(&mut self, states: &[ArrayRef]) -> Result<()> {
         let Some(input) = states.first() else { return Ok(()) };
-        if let Some(limit) = states.get(1) {
-            if let Ok(l) = IntArg::new(&datafusion::logical_expr::ColumnarValue::Array(Arc::clone(limit))) {
-                if let Some(m) = (0..limit.len()).find_map(|i| l.get(i)) {
+        if let Some(limit) = states.get(1)
+            && let Ok(l) = IntArg::new(&datafusion::logical_expr::ColumnarValue::Array(Arc::clone(limit)))
+                && let Some(m) = (0..limit.len()).find_map(|i| l.get(i)) {
                     self.max = usize::try_from(m.max(0)).unwrap_or(MAX_ITEMS);
                 }
-            }
-        }
         let strs = Strs::new(input)?;
         for i in 0..strs.len() {
             let Some(v) = strs.get(i) else { continue };

@@ -44,6 +44,10 @@ impl<'a> Strs<'a> {
         self.get(i).unwrap_or("")
     }
 
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
     pub fn len(&self) -> usize {
         match self {
             Strs::Utf8(a) => a.len(),

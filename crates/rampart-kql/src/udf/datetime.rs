@@ -285,11 +285,10 @@ fn format_datetime(args: &[ColumnarValue], rows: usize) -> Result<ColumnarValue>
     let ts = TsArg::new(&args[0])?;
     let pattern = StrArg::new(&args[1])?;
     Ok(map_strings(rows, |i, out| {
-        if let (Some(us), Some(p)) = (ts.get(i), pattern.get(i)) {
-            if let Some(s) = format_with_pattern(us, p) {
+        if let (Some(us), Some(p)) = (ts.get(i), pattern.get(i))
+            && let Some(s) = format_with_pattern(us, p) {
                 out.push_str(&s);
             }
-        }
         true
     }))
 }

@@ -203,7 +203,7 @@ fn bag_keys(args: &[ColumnarValue], rows: usize) -> Result<ColumnarValue> {
 
 /// `kql_pack(key, json, key, json, …)`.
 fn pack(args: &[ColumnarValue], rows: usize) -> Result<ColumnarValue> {
-    if args.len() % 2 != 0 {
+    if !args.len().is_multiple_of(2) {
         return exec_err!("pack() needs key/value pairs");
     }
     let parts: Vec<StrArg<'_>> = args.iter().map(StrArg::new).collect::<Result<_>>()?;

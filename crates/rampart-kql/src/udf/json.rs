@@ -249,11 +249,10 @@ pub fn quote(s: &str) -> String {
 /// Kusto's `tostring()` of a dynamic value given as raw JSON: a string's content, or the
 /// compact JSON text of anything else.
 pub fn to_kusto_string(raw: &str) -> Cow<'_, str> {
-    if raw.starts_with('"') {
-        if let Some(s) = unquote(raw) {
+    if raw.starts_with('"')
+        && let Some(s) = unquote(raw) {
             return s;
         }
-    }
     compact(raw)
 }
 

@@ -189,16 +189,14 @@ fn trim_fn(args: &[ColumnarValue], rows: usize, start: bool, end: bool) -> Resul
     let text = StrArg::new(&args[1])?;
     Ok(map_strings(rows, |i, out| {
         let mut s = text.get_or_empty(i);
-        if start {
-            if let Some(Some(m)) = head.with(i, |r| r.find(s).map(|m| m.end())) {
+        if start
+            && let Some(Some(m)) = head.with(i, |r| r.find(s).map(|m| m.end())) {
                 s = &s[m..];
             }
-        }
-        if end {
-            if let Some(Some(m)) = tail.with(i, |r| r.find(s).map(|m| m.start())) {
+        if end
+            && let Some(Some(m)) = tail.with(i, |r| r.find(s).map(|m| m.start())) {
                 s = &s[..m];
             }
-        }
         out.push_str(s);
         true
     }))

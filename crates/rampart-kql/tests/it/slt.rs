@@ -103,11 +103,10 @@ fn clock(chunks: &[Chunk]) -> chrono::DateTime<chrono::Utc> {
     for c in chunks {
         if let Chunk::Raw(lines) = c {
             for l in lines {
-                if let Some(t) = l.strip_prefix("now ") {
-                    if let Ok(dt) = chrono::DateTime::parse_from_rfc3339(t.trim()) {
+                if let Some(t) = l.strip_prefix("now ")
+                    && let Ok(dt) = chrono::DateTime::parse_from_rfc3339(t.trim()) {
                         return dt.with_timezone(&chrono::Utc);
                     }
-                }
             }
         }
     }
@@ -266,11 +265,10 @@ async fn golden_files() {
     let files = slt_files();
     assert!(!files.is_empty(), "no .slt files found");
     for f in files {
-        if let Some(name) = &filter {
-            if !f.to_string_lossy().contains(name.as_str()) {
+        if let Some(name) = &filter
+            && !f.to_string_lossy().contains(name.as_str()) {
                 continue;
             }
-        }
         failures.extend(run_file(&f, update).await);
     }
     assert!(failures.is_empty(), "{} golden case(s) failed:\n\n{}", failures.len(), failures.join("\n"));

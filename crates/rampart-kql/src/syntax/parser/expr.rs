@@ -90,8 +90,7 @@ impl<'a> Parser<'a> {
     fn binary(&mut self, min: u8) -> PResult<Expr> {
         let start = self.peek().span.start;
         let mut lhs = self.unary()?;
-        loop {
-            let Some((infix, prec, width)) = self.peek_infix() else { break };
+        while let Some((infix, prec, width)) = self.peek_infix() {
             if prec < min {
                 break;
             }
