@@ -28,6 +28,7 @@ pub(crate) mod binder;
 mod compile;
 pub mod diagnostic;
 pub(crate) mod functions;
+pub mod optimizer;
 pub mod syntax;
 pub mod types;
 pub mod udaf;
@@ -44,8 +45,10 @@ pub use syntax::parser::{Parse, parse};
 pub use syntax::script::split_script;
 pub use types::KustoType;
 
-/// Registers the UDFs and UDAFs compiled plans use (`kql_*`) in a session.
+/// Registers in a session the UDFs and UDAFs compiled plans use (`kql_*`) and the optimizer
+/// rule that prunes unused fields of whole-row aggregates ([`optimizer::PruneRowStructs`]).
 pub fn register(ctx: &SessionContext) {
+    ctx.add_optimizer_rule(std::sync::Arc::new(optimizer::PruneRowStructs));
     for f in udf::all() {
         ctx.register_udf(f.as_ref().clone());
     }
