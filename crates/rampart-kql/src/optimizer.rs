@@ -49,11 +49,10 @@ fn record(e: &Expr, usage: &mut HashMap<String, Usage>) {
             }
             return Ok(TreeNodeRecursion::Jump);
         }
-        if let Expr::Column(c) = x {
-            if let Some(u) = usage.get_mut(&c.name) {
+        if let Expr::Column(c) = x
+            && let Some(u) = usage.get_mut(&c.name) {
                 u.whole = true;
             }
-        }
         Ok(TreeNodeRecursion::Continue)
     });
 }
@@ -127,11 +126,10 @@ impl OptimizerRule for PruneRowStructs {
             .filter(|(name, u)| !u.whole && fields_of.get(name).is_some_and(|f| u.fields.len() < f.len()))
             .map(|(name, u)| {
                 let mut keep = u.fields;
-                if keep.is_empty() {
-                    if let Some(first) = fields_of.get(&name).and_then(|f| f.first()) {
+                if keep.is_empty()
+                    && let Some(first) = fields_of.get(&name).and_then(|f| f.first()) {
                         keep.insert(first.clone());
                     }
-                }
                 (name, keep)
             })
             .collect();
