@@ -132,9 +132,10 @@ impl Table {
         self.by_name.get(name).map(|&i| (i, &self.columns[i]))
     }
 
-    /// Index of `Timestamp`, the event time that partitions the lake, if the table has one.
+    /// Index of `Timestamp`, the event time that partitions the lake, if the table has
+    /// one of type datetime (OAuthAppInfo documents its `Timestamp` as a string).
     pub fn timestamp_index(&self) -> Option<usize> {
-        self.by_name.get("Timestamp").copied()
+        self.by_name.get("Timestamp").copied().filter(|&i| self.columns[i].kind == ColumnType::DateTime)
     }
 
     /// The Arrow schema of Defender's columns only, as analysts see the table.

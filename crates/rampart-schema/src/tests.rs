@@ -73,3 +73,12 @@ fn unknown_table_error_names_it() {
     assert_eq!(err.to_string(), "unknown table 'DeviceProcessEvent'");
     assert_eq!(err.code(), crate::ErrorCode::NotFound);
 }
+
+#[test]
+fn only_datetime_timestamps_partition() {
+    let oauth = catalog().table("OAuthAppInfo").expect("table");
+    assert_eq!(oauth.column("Timestamp").map(|(_, c)| c.kind), Some(ColumnType::String));
+    assert_eq!(oauth.timestamp_index(), None, "a string Timestamp cannot partition by time");
+    let tvm = catalog().table("DeviceTvmSoftwareInventory").expect("table");
+    assert_eq!(tvm.timestamp_index(), None);
+}

@@ -38,7 +38,7 @@ pub async fn run(args: DemoArgs, mut config: Config, data_dir_given: bool) -> Re
     let (_, admin) = store.create_token("demo-admin", &[Scope::Admin], "demo").await?;
     let (_, ingest_token) = store.create_token("demo-ingest", &[Scope::Ingest], "demo").await?;
 
-    let now = Utc::now();
+    let now = now_micros();
     let history = chrono::Duration::hours(i64::from(args.history_hours));
     let cfg = SimConfig {
         seed: args.seed,
@@ -76,7 +76,7 @@ pub async fn run(args: DemoArgs, mut config: Config, data_dir_given: bool) -> Re
         let mut tick = tokio::time::interval(Duration::from_secs(1));
         loop {
             tick.tick().await;
-            let batch = sim.advance(Utc::now());
+            let batch = sim.advance(now_micros());
             if let Err(e) = ingest(&lake, &ids, batch).await {
                 tracing::error!(error = %e, "live demo telemetry failed");
             }
@@ -87,6 +87,12 @@ pub async fn run(args: DemoArgs, mut config: Config, data_dir_given: bool) -> Re
     eprintln!("shutting down: finishing requests and flushing to Parquet…");
     running.shutdown().await?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// The current time at the simulator's precision (µs), so that "up to now" can be reached.
+fn now_micros() -> DateTime<Utc> {
+    let now = Utc::now();
+    DateTime::from_timestamp_micros(now.timestamp_micros()).unwrap_or(now)
 }
 
 /// Appends simulated rows through the same validation as every other source.
