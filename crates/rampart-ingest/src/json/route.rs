@@ -2,7 +2,10 @@
 //!
 //! A line names its table with a `"$table"` field, or arrives in the Defender
 //! streaming-API shape (`{"category": "AdvancedHunting-<Table>", "properties": {…}}`);
-//! otherwise the default table (`rampart ingest --table`) applies.
+//! otherwise the default table (`rampart ingest --table`) applies. Without a default,
+//! a Windows event as JSON — the evtx rendering (`{"Event":{"System":…}}`) or the
+//! flattened form of OTRF/Mordor datasets (`EventID` and `Channel` at top level) — is
+//! mapped onto its Defender table as an EVTX record would be.
 
 use std::collections::BTreeMap;
 
@@ -24,6 +27,15 @@ pub enum TableRoute {
     Default,
     Field,
     Streaming,
+    WindowsEvent,
+}
+
+/// Where one parsed line goes.
+enum Routed {
+    /// A table, and the row to use instead of the line when it was wrapped.
+    Table(&'static Table, TableRoute, Option<Map<String, Value>>),
+    /// A Windows event mapped onto its table, with its original fields.
+    Mapped(&'static Table, Map<String, Value>, Map<String, Value>),
 }
 
 /// Decodes NDJSON whose lines may belong to different tables.
@@ -59,13 +71,24 @@ impl<'ids> RoutedDecoder<'ids> {
         }
         let value: Value = serde_json::from_slice(text)
             .map_err(|e| RowError { line, column: None, reason: format!("invalid JSON: {e}") })?;
+        self.push_value(line, value)
+    }
+
+    /// Validates one row already parsed (e.g. an element of a JSON array file).
+    pub fn push_value(&mut self, line: u64, value: Value) -> Result<TableRoute, RowError> {
         let Value::Object(mut row) = value else {
             return Err(RowError { line, column: None, reason: "expected a JSON object (one row)".into() });
         };
-        let (table, route, properties) = self.route(line, &mut row)?;
-        let row = properties.unwrap_or(row);
-        self.decoder(table).push_map(line, &row, None)?;
-        Ok(route)
+        match self.route(line, &mut row)? {
+            Routed::Table(table, route, properties) => {
+                self.decoder(table).push_map(line, &properties.unwrap_or(row), None)?;
+                Ok(route)
+            }
+            Routed::Mapped(table, mapped, raw) => {
+                self.decoder(table).push_map(line, &mapped, Some(&raw))?;
+                Ok(TableRoute::WindowsEvent)
+            }
+        }
     }
 
     /// Appends a row already mapped to a table (e.g. from a Windows event), with the
@@ -80,34 +103,32 @@ impl<'ids> RoutedDecoder<'ids> {
         self.decoder(table).push_map(line, row, raw)
     }
 
-    fn route(
-        &self,
-        line: u64,
-        row: &mut Map<String, Value>,
-    ) -> Result<(&'static Table, TableRoute, Option<Map<String, Value>>), RowError> {
+    fn route(&self, line: u64, row: &mut Map<String, Value>) -> Result<Routed, RowError> {
         let err = |column: &str, reason: String| RowError { line, column: Some(column.into()), reason };
         if let Some(name) = row.remove(TABLE_FIELD) {
             let name = name.as_str().ok_or_else(|| err(TABLE_FIELD, "expected a table name string".into()))?;
             let table = lookup(name).map_err(|reason| err(TABLE_FIELD, reason))?;
-            return Ok((table, TableRoute::Field, None));
+            return Ok(Routed::Table(table, TableRoute::Field, None));
         }
         if let Some(category) = row.get("category").and_then(Value::as_str)
             && let Some(name) = category.strip_prefix(STREAMING_PREFIX)
         {
             let table = lookup(name).map_err(|reason| err("category", reason))?;
             return match row.remove("properties") {
-                Some(Value::Object(props)) => Ok((table, TableRoute::Streaming, Some(props))),
+                Some(Value::Object(props)) => Ok(Routed::Table(table, TableRoute::Streaming, Some(props))),
                 _ => Err(err("properties", "expected the row's columns in a \"properties\" object".into())),
             };
         }
-        match self.default {
-            Some(table) => Ok((table, TableRoute::Default, None)),
-            None => Err(RowError {
-                line,
-                column: None,
-                reason: format!("no table for this row: pass --table or add a \"{TABLE_FIELD}\" field"),
-            }),
+        if let Some(table) = self.default {
+            return Ok(Routed::Table(table, TableRoute::Default, None));
         }
+        if let Some(event) = windows_event(row) {
+            let event = event.map_err(|e| RowError { line, column: None, reason: e.to_string() })?;
+            let mapped = crate::evtx::map_event_owned(event);
+            let table = lookup(mapped.table).map_err(|reason| RowError { line, column: None, reason })?;
+            return Ok(Routed::Mapped(table, mapped.row, mapped.raw));
+        }
+        Err(RowError { line, column: None, reason: format!("no table for this row: pass --table or add a \"{TABLE_FIELD}\" field") })
     }
 
     fn decoder(&mut self, table: &'static Table) -> &mut TableDecoder<'ids> {
@@ -125,6 +146,16 @@ impl<'ids> RoutedDecoder<'ids> {
         }
         Ok(out)
     }
+}
+
+/// Reads a row as a Windows event if it has one of the two JSON shapes of one.
+fn windows_event(row: &Map<String, Value>) -> Option<Result<crate::evtx::WinEvent, crate::evtx::EvtxError>> {
+    use crate::evtx::WinEvent;
+    if row.get("Event").and_then(|e| e.get("System")).is_some() {
+        return Some(WinEvent::from_evtx_json(&Value::Object(row.clone())));
+    }
+    let flat = row.contains_key("EventID") && (row.contains_key("Channel") || row.contains_key("SourceName"));
+    flat.then(|| WinEvent::from_flat_json(row))
 }
 
 fn lookup(name: &str) -> Result<&'static Table, String> {

@@ -93,6 +93,17 @@ fn ingest_all(files: &[PathBuf], default: Option<&'static Table>, lake: &Lake, b
                 }
             }
             bar.inc(size);
+        } else if let Some(rows) = json_document(path)? {
+            for (line, row) in rows {
+                report.read += 1;
+                if let Err(e) = decoder.push_value(line, row) {
+                    report.rejected.push(e);
+                }
+                if decoder.len() >= CHUNK_ROWS {
+                    flush(&mut decoder, &mut report)?;
+                }
+            }
+            bar.inc(size);
         } else {
             let mut reader = open_text(path)?;
             let mut buf = Vec::new();
@@ -204,6 +215,39 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// Largest `.json` file read whole as a stream of JSON values rather than line by line.
+const MAX_DOCUMENT_BYTES: u64 = 256 << 20;
+
+/// The rows of a `.json` file read as a stream of JSON values — one object, an array
+/// of objects, or objects one after another however they are laid out (pretty-printed
+/// exports) — with the line each starts on. `None` when the file does not parse that
+/// way (or is too large): it is then read line by line as NDJSON, so that one bad
+/// line costs only itself.
+fn json_document(path: &Path) -> Result<Option<Vec<(u64, serde_json::Value)>>> {
+    let is_json = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("json"));
+    if !is_json || std::fs::metadata(path).map(|m| m.len()).unwrap_or(u64::MAX) > MAX_DOCUMENT_BYTES {
+        return Ok(None);
+    }
+    let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+    let mut rows = Vec::new();
+    let mut stream = serde_json::Deserializer::from_slice(&bytes).into_iter::<serde_json::Value>();
+    let (mut line, mut counted) = (1u64, 0usize);
+    loop {
+        let before = stream.byte_offset();
+        let Some(next) = stream.next() else { break };
+        let Ok(value) = next else { return Ok(None) };
+        // The value starts at the first non-blank byte after the previous one.
+        let start = before + bytes[before..].iter().take_while(|b| b.is_ascii_whitespace()).count();
+        line += bytes[counted..start].iter().filter(|&&b| b == b'\n').count() as u64;
+        counted = start;
+        match value {
+            serde_json::Value::Array(items) => rows.extend(items.into_iter().map(|v| (line, v))),
+            other => rows.push((line, other)),
+        }
+    }
+    Ok(Some(rows))
 }
 
 fn open_text(path: &Path) -> Result<Box<dyn BufRead>> {
