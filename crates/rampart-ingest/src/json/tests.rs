@@ -212,7 +212,7 @@ fn timestamps_parse_strictly() {
 fn windows_events_as_json_are_mapped_like_evtx_records() {
     let ids = ReportIds::starting_at(1);
     let mut d = RoutedDecoder::new(None, NOW, &ids);
-    let rendered = r#"{"Event":{"System":{"Provider":{"#attributes":{"Name":"Microsoft-Windows-Sysmon"}},"EventID":1,"EventRecordID":7,"Channel":"Microsoft-Windows-Sysmon/Operational","Computer":"WS1.corp.local","TimeCreated":{"#attributes":{"SystemTime":"2024-05-01T10:00:00.000000Z"}}},"EventData":{"Image":"C:\\Windows\\System32\\cmd.exe","CommandLine":"cmd /c whoami","ProcessId":42}}}"#;
+    let rendered = r##"{"Event":{"System":{"Provider":{"#attributes":{"Name":"Microsoft-Windows-Sysmon"}},"EventID":1,"EventRecordID":7,"Channel":"Microsoft-Windows-Sysmon/Operational","Computer":"WS1.corp.local","TimeCreated":{"#attributes":{"SystemTime":"2024-05-01T10:00:00.000000Z"}}},"EventData":{"Image":"C:\\Windows\\System32\\cmd.exe","CommandLine":"cmd /c whoami","ProcessId":42}}}"##;
     let flat = r#"{"EventID":4624,"Channel":"Security","SourceName":"Microsoft-Windows-Security-Auditing","Hostname":"dc01.corp.local","TimeCreated":"2024-05-01T10:00:01.000Z","TargetUserName":"alice","TargetDomainName":"CORP","LogonType":3,"IpAddress":"10.0.0.5"}"#;
     assert_eq!(d.push_json(1, rendered.as_bytes()), Ok(TableRoute::WindowsEvent));
     assert_eq!(d.push_json(2, flat.as_bytes()), Ok(TableRoute::WindowsEvent));
