@@ -35,7 +35,7 @@ pub enum Command {
     ///
     /// Generates a day of history for 60 devices and 200 users, including multi-stage
     /// attacks, then keeps producing live telemetry. Prints the URL and a token.
-    /// The scenarios' ground truth is written to <data-dir>/demo/ground-truth.json.
+    /// The scenarios' ground truth is written to <data-dir>/demo/_ground-truth.json.
     Demo(DemoArgs),
     /// Run the server: HTTP API, ingest, write-ahead log and lake.
     Serve(ServeArgs),
@@ -89,7 +89,7 @@ pub struct DemoArgs {
     /// With --generate: how many events to write.
     #[arg(long, default_value_t = 1_000_000)]
     pub events: u64,
-    /// With --generate: output directory for <Table>.ndjson and ground-truth.json.
+    /// With --generate: output directory for <Table>.ndjson and _ground-truth.json.
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
     /// With --generate: the simulated time the data ends at (RFC 3339), default now.

@@ -49,7 +49,7 @@ pub async fn run(args: DemoArgs, mut config: Config, data_dir_given: bool) -> Re
         ..SimConfig::default()
     };
     let mut sim = Simulation::try_new(cfg).map_err(|e| anyhow!("demo settings: {e}"))?;
-    let truth_path = config.data_dir.join("demo").join("ground-truth.json");
+    let truth_path = config.data_dir.join("demo").join("_ground-truth.json");
     write_json(&truth_path, sim.planned_ground_truth())?;
     std::fs::write(config.data_dir.join("demo").join("organisation.json"), serde_json::to_vec_pretty(sim.org())?)?;
 
@@ -126,20 +126,22 @@ fn prepare_dir(dir: &Path) -> Result<()> {
 }
 
 fn print_banner(addr: &std::net::SocketAddr, dir: &Path, admin: &str, ingest: &str, events: usize, truth: &Path) {
-    println!();
-    println!("Rampart demo is running: a simulated organisation (Meridian Freight) with {events} events of history.");
-    println!();
-    println!("  API        http://{addr}/api   (the web portal is not built yet)");
-    println!("  Sign in    use this admin token as 'Authorization: Bearer <token>':");
-    println!("             {admin}");
-    println!("  Ingest     token for your own telemetry: {ingest}");
-    println!("  Data       {}   (ground truth of the attacks: {})", dir.display(), truth.display());
-    println!();
-    println!("Try:");
-    println!("  curl -H 'Authorization: Bearer {admin}' http://{addr}/metrics | grep rampart_ingest_rows_total");
-    println!("  curl -H 'Authorization: Bearer {admin}' http://{addr}/api/schema/DeviceProcessEvents");
-    println!();
-    println!("Live telemetry continues every second. Press Ctrl-C to stop.");
+    let (dir, truth) = (dir.display(), truth.display());
+    super::say(&format!("
+Rampart demo is running: a simulated organisation (Meridian Freight) with {events} events of history.
+
+  API        http://{addr}/api   (the web portal is not built yet)
+  Sign in    use this admin token as 'Authorization: Bearer <token>':
+             {admin}
+  Ingest     token for your own telemetry: {ingest}
+  Data       {dir}   (ground truth of the attacks: {truth})
+
+Try:
+  curl -H 'Authorization: Bearer {admin}' http://{addr}/metrics | grep rampart_ingest_rows_total
+  curl -H 'Authorization: Bearer {admin}' http://{addr}/api/schema/DeviceProcessEvents
+
+Live telemetry continues every second. Press Ctrl-C to stop.
+"));
 }
 
 fn write_json(path: &Path, value: &impl serde::Serialize) -> Result<()> {
@@ -149,7 +151,7 @@ fn write_json(path: &Path, value: &impl serde::Serialize) -> Result<()> {
     std::fs::write(path, serde_json::to_vec_pretty(value)?).with_context(|| format!("writing {}", path.display()))
 }
 
-/// `--generate`: the demo's telemetry as `<Table>.ndjson` files plus `ground-truth.json`.
+/// `--generate`: the demo's telemetry as `<Table>.ndjson` files plus `_ground-truth.json`.
 fn generate(args: &DemoArgs) -> Result<ExitCode> {
     let out = args.out.as_ref().ok_or_else(|| anyhow!("--generate needs --out DIR"))?;
     if args.rate <= 0.0 {
@@ -195,8 +197,8 @@ fn generate(args: &DemoArgs) -> Result<ExitCode> {
         f.flush()?;
     }
     bar.finish_and_clear();
-    write_json(&out.join("ground-truth.json"), sim.ground_truth())?;
-    println!("wrote {written} events to {} (one <Table>.ndjson per table) and ground-truth.json", out.display());
+    write_json(&out.join("_ground-truth.json"), sim.ground_truth())?;
+    println!("wrote {written} events to {} (one <Table>.ndjson per table) and _ground-truth.json", out.display());
     println!("load them with: rampart ingest {}", out.display());
     Ok(ExitCode::SUCCESS)
 }

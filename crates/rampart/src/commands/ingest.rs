@@ -189,6 +189,9 @@ fn is_ingestible(path: &Path) -> bool {
 }
 
 /// Files named on the command line, and ingestible files under named directories.
+/// Walking skips names starting with `.` or `_` (hidden files, and side files such as
+/// the demo's `_ground-truth.json`), as Spark and Hadoop do; a file named explicitly
+/// is always read.
 fn collect_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
     let mut out = Vec::new();
     for p in paths {
@@ -208,6 +211,10 @@ fn collect_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
 fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
     for entry in std::fs::read_dir(dir).with_context(|| format!("listing {}", dir.display()))? {
         let path = entry?.path();
+        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        if name.starts_with('.') || name.starts_with('_') {
+            continue;
+        }
         if path.is_dir() {
             walk(&path, out)?;
         } else if is_ingestible(&path) {

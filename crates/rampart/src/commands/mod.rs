@@ -35,3 +35,11 @@ pub async fn dispatch(command: Command, config: Config, data_dir_given: bool) ->
         Command::Bench(cmd) => bench::run(cmd, config).await,
     }
 }
+
+/// Prints a long-running server's banner. A server must not die because whoever started
+/// it closed stdout, so write errors are ignored (`println!` would panic).
+fn say(text: &str) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    let _ = out.write_all(text.as_bytes()).and_then(|()| out.flush());
+}
