@@ -63,9 +63,12 @@ pub async fn compile(text: &str, ctx: &SessionContext, opts: &CompileOptions) ->
     }
     let tables = fetch_tables(text, ctx).await;
     let mut discovered: HashMap<usize, Vec<String>> = HashMap::new();
-    for _ in 0..MAX_DISCOVERY_ROUNDS {
+    for round in 0..MAX_DISCOVERY_ROUNDS {
         match bind_once(text, &parsed.query, opts, &tables, &discovered)? {
-            Outcome::Done(c) => return Ok(*c),
+            Outcome::Done(c) => {
+                tracing::debug!(tables = tables.providers.len(), discovery_rounds = round, columns = c.columns.len(), "compiled kql query");
+                return Ok(*c);
+            }
             Outcome::Discover { key, plan } => {
                 let keys = discover(ctx, *plan).await.map_err(|e| {
                     vec![Diagnostic::new(text, key..key, format!("could not read the property names for bag_unpack: {e}"))]

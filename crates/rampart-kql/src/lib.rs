@@ -27,6 +27,7 @@
 pub(crate) mod binder;
 mod compile;
 pub mod diagnostic;
+mod error;
 pub(crate) mod functions;
 pub mod optimizer;
 pub mod syntax;
@@ -40,6 +41,7 @@ pub use binder::Render;
 pub use binder::source::KQL_TYPE_METADATA;
 pub use compile::{CompileOptions, Compiled, compile};
 pub use diagnostic::Diagnostic;
+pub use error::{Error, Result};
 pub use syntax::ast;
 pub use syntax::parser::{Parse, parse};
 pub use syntax::script::split_script;

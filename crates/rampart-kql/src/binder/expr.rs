@@ -100,6 +100,7 @@ impl<'a> Binder<'a> {
             | ExprKind::Union(_)
             | ExprKind::Search(_)
             | ExprKind::Externaldata { .. }
+            | ExprKind::Find(_)
             | ExprKind::UnsupportedSource(_) => {
                 err(&e.span, "a tabular expression cannot be used as a scalar value; use toscalar(…) to take its first value")
             }

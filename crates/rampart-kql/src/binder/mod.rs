@@ -9,6 +9,7 @@
 mod compare;
 pub(crate) mod env;
 pub(crate) mod expr;
+mod find;
 mod join;
 pub(crate) mod lower;
 mod mvapply;
@@ -17,6 +18,8 @@ mod ops;
 mod parse_op;
 pub(crate) mod project;
 pub(crate) mod rel;
+mod rewrite;
+mod series;
 pub(crate) mod source;
 pub(crate) mod summarize;
 

@@ -100,6 +100,8 @@ impl<'a> Binder<'a> {
                     self.extend(rel, items, env, span)
                 }
             }
+            OperatorKind::TopNested(levels) => self.top_nested(rel, levels, env, span),
+            OperatorKind::MakeSeries(ms) => self.make_series(rel, ms, env, span),
             OperatorKind::Unsupported(name) => err(span, format!("the `{name}` operator is not supported yet")),
         }
     }
@@ -237,6 +239,7 @@ impl<'a> Binder<'a> {
         };
         match name.name.as_str() {
             "bag_unpack" => self.bag_unpack(rel, args, env, span),
+            "pivot" => self.pivot(rel, args, env, span),
             other => err(&name.span, format!("the `{other}` plugin is not supported yet")),
         }
     }

@@ -35,6 +35,7 @@ impl<'a> Binder<'a> {
             | ExprKind::Union(_)
             | ExprKind::Search(_)
             | ExprKind::Externaldata { .. }
+            | ExprKind::Find(_)
             | ExprKind::UnsupportedSource(_) => true,
             ExprKind::Name(id) => match env.lookup(&id.name) {
                 Some(node) => match &node.binding {
@@ -92,6 +93,7 @@ impl<'a> Binder<'a> {
             ExprKind::Externaldata { .. } => {
                 err(&e.span, "externaldata is not supported: Rampart does not download data from URLs during a query")
             }
+            ExprKind::Find(f) => self.find(f, env, &e.span),
             ExprKind::UnsupportedSource(name) => err(&e.span, format!("`{name}` is not supported yet")),
             ExprKind::Call { name, args } => self.tabular_call(name, args, env, &e.span),
             _ => err(&e.span, "expected a tabular expression (a table, a `let` name or a query in parentheses)"),

@@ -52,7 +52,7 @@ fn agg_prefix(name: &str) -> Option<&'static str> {
     })
 }
 
-fn agg_default_name(e: &ast::Expr) -> Option<String> {
+pub(crate) fn agg_default_name(e: &ast::Expr) -> Option<String> {
     let ExprKind::Call { name, args } = &e.kind else { return None };
     let Some(prefix) = agg_prefix(&name.name) else {
         // `tostring(make_set(x))` is named like the aggregate inside it.

@@ -100,6 +100,8 @@ pub enum ExprKind {
     Print(Vec<NamedExpr>),
     Union(Union),
     Search(Search),
+    /// `find [withsource=C] [in (tables)] where predicate [project …]`.
+    Find(Find),
     /// `externaldata (schema) [urls] with (…)`.
     Externaldata { columns: Vec<(Ident, Ident)>, urls: Vec<Expr> },
     /// A query source Rampart recognises but cannot run (`find`, …): its name.
@@ -233,6 +235,17 @@ pub struct Search {
 }
 
 #[derive(Debug, Clone, PartialEq)]
+pub struct Find {
+    pub options: Vec<OptionArg>,
+    pub tables: Vec<Expr>,
+    pub predicate: Box<Expr>,
+    /// `project a, b:string`: names with an optional type; `None` is `project-smart`.
+    pub project: Option<Vec<(Ident, Option<Ident>)>>,
+    /// `project …, pack_all()`.
+    pub pack_all: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
 pub struct Operator {
     pub kind: OperatorKind,
     pub span: Span,
@@ -290,6 +303,73 @@ pub enum OperatorKind {
     Getschema,
     Serialize(Vec<NamedExpr>),
     Sample(Expr),
+    /// `top-nested [N] of [name =] expr [with others = v] by [name =] aggregate [asc|desc], …`.
+    TopNested(Vec<TopNestedLevel>),
+    /// `make-series [name =] aggregate [default = v], … on axis [from a] [to b] step s [by …]`
+    /// (or `on axis in range(a, b, s)`).
+    MakeSeries(Box<MakeSeries>),
     /// An operator Rampart knows by name but cannot run yet.
     Unsupported(String),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct TopNestedLevel {
+    pub count: Option<Expr>,
+    pub of: NamedExpr,
+    pub others: Option<Expr>,
+    pub by: NamedExpr,
+    pub desc: Option<bool>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct MakeSeries {
+    /// `kind = …`, `hint.… = …`.
+    pub options: Vec<OptionArg>,
+    /// Each aggregate with its `default =` value.
+    pub aggs: Vec<(NamedExpr, Option<Expr>)>,
+    pub axis: Expr,
+    pub from: Option<Expr>,
+    pub to: Option<Expr>,
+    pub step: Expr,
+    /// Written as `in range(from, to, step)`: `to` is inclusive and bins are aligned like
+    /// `bin()` rather than at `from`.
+    pub range_syntax: bool,
+    pub by: Vec<NamedExpr>,
+}
+
+impl Expr {
+    /// Calls `f` on this expression and every scalar sub-expression (not inside pipes or
+    /// other tabular sources).
+    pub fn walk(&self, f: &mut impl FnMut(&Expr)) {
+        f(self);
+        match &self.kind {
+            ExprKind::Unary { expr, .. } => expr.walk(f),
+            ExprKind::Binary { lhs, rhs, .. } => {
+                lhs.walk(f);
+                rhs.walk(f);
+            }
+            ExprKind::ListPredicate { expr, list, .. } => {
+                expr.walk(f);
+                for e in list {
+                    e.walk(f);
+                }
+            }
+            ExprKind::Between { expr, low, high, .. } => {
+                expr.walk(f);
+                low.walk(f);
+                high.walk(f);
+            }
+            ExprKind::Call { args, .. } => {
+                for a in args {
+                    a.walk(f);
+                }
+            }
+            ExprKind::Member { expr, .. } => expr.walk(f),
+            ExprKind::Index { expr, index } => {
+                expr.walk(f);
+                index.walk(f);
+            }
+            _ => {}
+        }
+    }
 }

@@ -3,6 +3,7 @@
 
 pub mod arg;
 pub mod collect;
+pub mod series;
 
 use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
@@ -19,6 +20,7 @@ fn registry() -> &'static HashMap<String, Arc<AggregateUDF>> {
             AggregateUDF::new_from_impl(collect::CollectUdaf::new(collect::Kind::Set)),
             AggregateUDF::new_from_impl(collect::CollectUdaf::new(collect::Kind::List)),
             AggregateUDF::new_from_impl(collect::CollectUdaf::new(collect::Kind::Bag)),
+            AggregateUDF::new_from_impl(series::SeriesUdaf::default()),
         ];
         all.into_iter().map(|u| (u.name().to_string(), Arc::new(u))).collect()
     })

@@ -293,7 +293,35 @@ fn format_datetime(args: &[ColumnarValue], rows: usize) -> Result<ColumnarValue>
     }))
 }
 
+/// `kql_series_axis(start, end, step)`: the bin start times of a make-series axis, as a JSON
+/// array of datetime strings.
+fn series_axis(args: &[ColumnarValue], rows: usize) -> Result<ColumnarValue> {
+    arity("kql_series_axis", args, 3, 3)?;
+    let start = TsArg::new(&args[0])?;
+    let end = TsArg::new(&args[1])?;
+    let step = IntArg::new(&args[2])?;
+    Ok(map_strings(rows, |i, out| {
+        let (Some(s), Some(e), Some(t)) = (start.get(i), end.get(i), step.get(i)) else { return false };
+        out.push('[');
+        if t > 0 {
+            let mut v = s;
+            let mut first = true;
+            while v < e && (v - s) / t < crate::udaf::series::MAX_BINS {
+                if !first {
+                    out.push(',');
+                }
+                first = false;
+                super::json::quote_into(&super::convert::format_datetime_micros(v), out);
+                v += t;
+            }
+        }
+        out.push(']');
+        true
+    }))
+}
+
 pub fn register(v: &mut Vec<KqlUdf>) {
+    v.push(KqlUdf::new("kql_series_axis", DataType::Utf8, series_axis));
     let ts = crate::types::timestamp();
     v.push(KqlUdf::new("kql_bin_datetime", ts.clone(), bin_datetime));
     v.push(KqlUdf::new("kql_startofday", ts.clone(), |a, n| start_of_fn("day", false, a, n)));

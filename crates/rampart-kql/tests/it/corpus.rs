@@ -5,7 +5,7 @@
 //! counts as passing when all of its queries pass. Queries that use `externaldata` (they
 //! download data) are counted apart.
 //!
-//! Run with `cargo test -p rampart-kql --test it corpus -- --nocapture`.
+//! Run with `cargo test --workspace --test it corpus -- --nocapture`.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -156,6 +156,6 @@ async fn corpus_compatibility() {
         println!("| {} | {stage} | {} | {} |", v.len(), r.replace('|', "\\|"), v[0]);
     }
     let (_, all) = &table[table.len() - 1];
-    // Regression guard, a little under the measured numbers (see docs/kql-compatibility.md).
+    // Regression guard, a little under the measured numbers (see docs/kql.md).
     assert!(pct(all.parsed, all.total) >= 95.0, "parse rate fell below 95%");
 }

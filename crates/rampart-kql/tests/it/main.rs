@@ -2,6 +2,7 @@
 //! measurement, and API checks.
 
 mod api;
+mod bench;
 mod corpus;
 mod slt;
 mod support;

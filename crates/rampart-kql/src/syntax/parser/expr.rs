@@ -379,10 +379,10 @@ impl<'a> Parser<'a> {
                 let s = self.search_body()?;
                 return Ok(Expr { kind: ExprKind::Search(s), span: self.span_from(start) });
             }
-            "find" if self.starts_expr(1) => {
+            "find" if self.starts_expr(1) || self.nth_is_word(1, "in") || self.nth_is_word(1, "where") || self.nth_is_word(1, "withsource") => {
                 self.bump();
-                self.skip_clause();
-                return Ok(Expr { kind: ExprKind::UnsupportedSource("find".into()), span: self.span_from(start) });
+                let f = self.find_body()?;
+                return Ok(Expr { kind: ExprKind::Find(f), span: self.span_from(start) });
             }
             _ => {}
         }

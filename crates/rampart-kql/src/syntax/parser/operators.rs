@@ -7,8 +7,6 @@ use crate::syntax::token::TokenKind;
 
 /// Operators Rampart recognises by name but does not run yet; their text is skipped.
 const UNSUPPORTED: &[&str] = &[
-    "make-series",
-    "top-nested",
     "top-hitters",
     "partition",
     "fork",
@@ -156,6 +154,8 @@ impl<'a> Parser<'a> {
                 }
             }
             "sample" => OperatorKind::Sample(self.expr()?),
+            "top-nested" => self.top_nested()?,
+            "make-series" => self.make_series()?,
             other if UNSUPPORTED.contains(&other) => {
                 self.skip_clause();
                 OperatorKind::Unsupported(other.to_string())
@@ -167,6 +167,88 @@ impl<'a> Parser<'a> {
             }
         };
         Ok(Operator { kind, span: self.span_from(start) })
+    }
+
+    fn top_nested(&mut self) -> PResult<OperatorKind> {
+        let mut levels = Vec::new();
+        loop {
+            let count = if self.at_word("of") { None } else { Some(self.expr()?) };
+            self.expect_word("of")?;
+            let of = self.named_expr()?;
+            let others = if self.at_word("with") && self.nth_is_word(1, "others") {
+                self.bump();
+                self.bump();
+                self.expect(TokenKind::Eq)?;
+                Some(self.expr()?)
+            } else {
+                None
+            };
+            self.expect_word("by")?;
+            let by = self.named_expr()?;
+            let desc = if self.eat_word("desc") {
+                Some(true)
+            } else if self.eat_word("asc") {
+                Some(false)
+            } else {
+                None
+            };
+            levels.push(crate::syntax::ast::TopNestedLevel { count, of, others, by, desc });
+            // `, top-nested …` continues the chain.
+            if self.at(TokenKind::Comma) && self.nth_is_word(1, "top") && self.nth_kind(2) == TokenKind::Minus {
+                self.bump();
+                self.operator_name()?;
+                continue;
+            }
+            break;
+        }
+        Ok(OperatorKind::TopNested(levels))
+    }
+
+    fn make_series(&mut self) -> PResult<OperatorKind> {
+        let options = self.options(&["kind", "hint."])?;
+        let mut aggs = Vec::new();
+        loop {
+            let agg = self.named_expr()?;
+            let default = if self.at_word("default") && self.nth_kind(1) == TokenKind::Eq {
+                self.bump();
+                self.bump();
+                Some(self.expr()?)
+            } else {
+                None
+            };
+            aggs.push((agg, default));
+            if !self.eat(TokenKind::Comma) {
+                break;
+            }
+        }
+        self.expect_word("on")?;
+        let axis = self.postfix()?;
+        let (mut from, mut to, step);
+        let range_syntax = self.at_word("in") && self.nth_is_word(1, "range");
+        if range_syntax {
+            self.bump();
+            self.bump();
+            self.expect(TokenKind::LParen)?;
+            from = Some(self.expr()?);
+            self.expect(TokenKind::Comma)?;
+            to = Some(self.expr()?);
+            self.expect(TokenKind::Comma)?;
+            step = self.expr()?;
+            self.expect(TokenKind::RParen)?;
+        } else {
+            from = None;
+            to = None;
+            if self.eat_word("from") {
+                from = Some(self.expr()?);
+            }
+            if self.eat_word("to") {
+                to = Some(self.expr()?);
+            }
+            self.expect_word("step")?;
+            step = self.expr()?;
+        }
+        let by = if self.eat_word("by") { self.named_list()? } else { Vec::new() };
+        Ok(OperatorKind::MakeSeries(Box::new(crate::syntax::ast::MakeSeries { options, aggs, axis, from, to, step, range_syntax, by })))
     }
 
     fn summarize(&mut self) -> PResult<OperatorKind> {

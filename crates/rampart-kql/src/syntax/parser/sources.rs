@@ -129,6 +129,52 @@ impl<'a> Parser<'a> {
         Ok(Search { options, tables, predicate: Box::new(predicate) })
     }
 
+    /// After `find`: options, `in (tables)`, `where` predicate, `project-smart` or `project`.
+    pub(crate) fn find_body(&mut self) -> PResult<crate::syntax::ast::Find> {
+        let options = self.options(&["withsource"])?;
+        let mut tables = Vec::new();
+        if self.at_word("in") && self.nth_kind(1) == TokenKind::LParen {
+            self.bump();
+            self.bump();
+            while !self.at(TokenKind::RParen) {
+                tables.push(self.union_table()?);
+                if !self.eat(TokenKind::Comma) {
+                    break;
+                }
+            }
+            self.expect(TokenKind::RParen)?;
+        }
+        self.eat_word("where");
+        let predicate = Box::new(self.search_predicate()?);
+        let mut project = None;
+        let mut pack_all = false;
+        if self.at_word("project-smart") || (self.at_word("project") && self.nth_kind(1) == TokenKind::Minus) {
+            self.bump();
+            if self.eat(TokenKind::Minus) {
+                self.bump();
+            }
+        } else if self.eat_word("project") {
+            let mut cols = Vec::new();
+            loop {
+                if self.at_word("pack_all") && self.nth_kind(1) == TokenKind::LParen {
+                    self.bump();
+                    self.bump();
+                    self.expect(TokenKind::RParen)?;
+                    pack_all = true;
+                } else {
+                    let name = self.ident("a column name")?;
+                    let ty = if self.eat(TokenKind::Colon) { Some(self.ident("a type name")?) } else { None };
+                    cols.push((name, ty));
+                }
+                if !self.eat(TokenKind::Comma) {
+                    break;
+                }
+            }
+            project = Some(cols);
+        }
+        Ok(crate::syntax::ast::Find { options, tables, predicate, project, pack_all })
+    }
+
     /// `search` accepts `Column:"term"` besides ordinary predicates.
     fn search_predicate(&mut self) -> PResult<Expr> {
         if self.at(TokenKind::Ident) && self.nth_kind(1) == TokenKind::Colon {
