@@ -39,8 +39,17 @@ impl<'a> Binder<'a> {
             OperatorKind::Where(e) => {
                 let scope = Scope::rows(&rel.cols, env.clone());
                 let cond = self.bind_condition(e, &scope)?;
-                let plan = df(span, LogicalPlanBuilder::from(rel.plan.clone()).filter(cond.expr).and_then(|b| b.build()))?;
-                Ok(rel.with_plan(plan))
+                if datafusion::logical_expr::utils::find_window_exprs(std::slice::from_ref(&cond.expr)).is_empty() {
+                    let plan = df(span, LogicalPlanBuilder::from(rel.plan.clone()).filter(cond.expr).and_then(|b| b.build()))?;
+                    return Ok(rel.with_plan(plan));
+                }
+                // `where row_number() …`: a filter cannot hold a window function, so the
+                // condition becomes a hidden column first.
+                let mut items = rel.passthrough();
+                items.push(("__where".into(), cond, true));
+                let with = rel.clone().project(items, span)?;
+                let plan = df(span, LogicalPlanBuilder::from(with.plan.clone()).filter(super::rel::col("__where")).and_then(|b| b.build()))?;
+                with.with_plan(plan).project(rel.passthrough(), span)
             }
             OperatorKind::Project(items) => self.project(rel, items, env, span),
             OperatorKind::Extend(items) => self.extend(rel, items, env, span),

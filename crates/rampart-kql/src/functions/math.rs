@@ -84,7 +84,17 @@ pub(super) fn bind(b: &mut Binder<'_>, name: &str, args: &[ast::Expr], scope: &S
             Ok(Typed::new(e, KustoType::Long))
         })(),
         "pi" => Ok(Typed::new(lit(std::f64::consts::PI), KustoType::Real)),
-        "rand" => Ok(Typed::new(f::random(), KustoType::Real)),
+        // `rand(N)`: a whole number from 0 to N - 1, still a real.
+        "rand" => (|| {
+            arity(name, args, 0, 1, span)?;
+            match args.first() {
+                None => Ok(Typed::new(f::random(), KustoType::Real)),
+                Some(a) => {
+                    let n = b.bind_scalar(a, scope)?;
+                    Ok(Typed::new(f::floor(f::random() * real(&n)), KustoType::Real))
+                }
+            }
+        })(),
         "abs" => (|| {
             arity(name, args, 1, 1, span)?;
             let t = b.bind_scalar(&args[0], scope)?;

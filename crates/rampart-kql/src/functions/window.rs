@@ -24,12 +24,17 @@ fn ordering(b: &Binder<'_>, scope: &Scope<'_>) -> Vec<SortExpr> {
         .collect()
 }
 
+/// `f` over the rows in `order`. Without keys there is no `ORDER BY` at all: an empty one
+/// makes DataFusion choose a range frame that needs a sort column.
+fn ordered(f: Expr, order: Vec<SortExpr>) -> datafusion::logical_expr::expr_fn::ExprFuncBuilder {
+    if order.is_empty() { f.partition_by(vec![]) } else { f.order_by(order) }
+}
+
 pub(super) fn bind(b: &mut Binder<'_>, name: &str, args: &[ast::Expr], scope: &Scope<'_>, span: &Range<usize>) -> Option<BResult<Typed>> {
     let r = match name {
         "row_number" => (|| {
             arity(name, args, 0, 2, span)?;
-            let order = ordering(b, scope);
-            let mut e = df(span, row_number().order_by(order).build())?;
+            let mut e = df(span, ordered(row_number(), ordering(b, scope)).build())?;
             e = cast(e, KustoType::Long.arrow());
             if let Some(start) = args.first() {
                 let s = b.bind_scalar(start, scope)?;
@@ -57,9 +62,8 @@ pub(super) fn bind(b: &mut Binder<'_>, name: &str, args: &[ast::Expr], scope: &S
                 }
                 None => None,
             };
-            let order = ordering(b, scope);
             let f = if name == "prev" { lag(v.expr, Some(offset), default) } else { lead(v.expr, Some(offset), default) };
-            Ok(Typed::new(df(span, f.order_by(order).build())?, v.ty))
+            Ok(Typed::new(df(span, ordered(f, ordering(b, scope)).build())?, v.ty))
         })(),
         "row_cumsum" => (|| {
             arity(name, args, 1, 2, span)?;
@@ -75,7 +79,7 @@ pub(super) fn bind(b: &mut Binder<'_>, name: &str, args: &[ast::Expr], scope: &S
                 datafusion::logical_expr::WindowFunctionDefinition::AggregateUDF(datafusion::functions_aggregate::sum::sum_udaf()),
                 vec![cast(v.expr, ty.arrow())],
             ));
-            Ok(Typed::new(df(span, sum.order_by(order).window_frame(frame).build())?, ty))
+            Ok(Typed::new(df(span, ordered(sum, order).window_frame(frame).build())?, ty))
         })(),
         _ => return None,
     };
