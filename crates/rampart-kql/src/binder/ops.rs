@@ -110,6 +110,7 @@ impl<'a> Binder<'a> {
                 }
             }
             OperatorKind::TopNested(levels) => self.top_nested(rel, levels, env, span),
+            OperatorKind::Partition { by, subquery } => self.partition(rel, by, subquery, env, span),
             OperatorKind::MakeSeries(ms) => self.make_series(rel, ms, env, span),
             OperatorKind::Unsupported(name) => err(span, format!("the `{name}` operator is not supported yet")),
         }

@@ -1,6 +1,7 @@
 //! Operators implemented by rewriting them into others: `evaluate pivot` (one conditional
 //! aggregate per distinct value), `top-nested` (summarize per level, ranked within the
-//! parent level, joined to the surviving parents).
+//! parent level, joined to the surviving parents), `partition by K (top N by …)` (rows
+//! ranked within each partition).
 
 use std::ops::Range;
 
@@ -149,6 +150,28 @@ impl<'a> Binder<'a> {
             parent_names.push(key_name);
         }
         result.ok_or_else(|| BindError::At { span: span.clone(), message: "top-nested needs a level".into() })
+    }
+}
+
+impl<'a> Binder<'a> {
+    /// `partition by K (top N by x)` and `partition by K (take N)`: the rows ranked within
+    /// their partition, as `row_number() over (partition by K order by x) <= N`.
+    pub fn partition(&mut self, rel: Rel, by: &ast::Expr, subquery: &[ast::Operator], env: &Env, span: &Range<usize>) -> BResult<Rel> {
+        let (count, order) = match subquery {
+            [ast::Operator { kind: ast::OperatorKind::Top { count, by: keys }, .. }] => (count, self.sort_keys(&rel, keys, env)?),
+            [ast::Operator { kind: ast::OperatorKind::Take(count), .. }] => (count, Vec::new()),
+            _ => return err(span, "partition supports only `top N by …` and `take N` subqueries so far"),
+        };
+        let n = self.const_count(count, env)?;
+        let key = self.bind_scalar(by, &super::expr::Scope::rows(&rel.cols, env.clone()))?;
+        let key = if key.ty.is_stringy() { super::lower::nonnull_string(key.expr) } else { key.expr };
+        let rn = row_number().partition_by(vec![key]);
+        let rn = if order.is_empty() { rn } else { rn.order_by(order) };
+        let rn = df(span, rn.build())?.alias("__rn");
+        let plan = df(span, LogicalPlanBuilder::from(rel.plan.clone()).window(vec![rn]))?;
+        let plan = df(span, plan.filter(col("__rn").lt_eq(lit(n as u64))).and_then(|b| b.build()))?;
+        let items = rel.passthrough();
+        Rel { plan, cols: rel.cols.clone() }.project(items, span)
     }
 }
 

@@ -122,6 +122,10 @@ fn misc_bind(b: &mut Binder<'_>, name: &str, args: &[ast::Expr], scope: &Scope<'
         })(),
         "toscalar" => (|| {
             arity(name, args, 1, 1, span)?;
+            // `toscalar(array_length(x))`: a scalar argument is already a value.
+            if !b.is_tabular(&args[0], &scope.env) {
+                return b.bind_scalar(&args[0], &crate::binder::expr::Scope::empty(scope.env.clone()));
+            }
             let rel = b.bind_tabular(&args[0], &scope.env)?;
             let Some(first) = rel.visible().next().cloned() else {
                 return err(span, "toscalar() needs a table with at least one column");

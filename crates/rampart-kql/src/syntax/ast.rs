@@ -303,6 +303,8 @@ pub enum OperatorKind {
     Getschema,
     Serialize(Vec<NamedExpr>),
     Sample(Expr),
+    /// `partition by column (subquery)`: the subquery runs on each partition.
+    Partition { by: Expr, subquery: Vec<Operator> },
     /// `top-nested [N] of [name =] expr [with others = v] by [name =] aggregate [asc|desc], …`.
     TopNested(Vec<TopNestedLevel>),
     /// `make-series [name =] aggregate [default = v], … on axis [from a] [to b] step s [by …]`

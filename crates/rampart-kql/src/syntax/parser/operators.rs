@@ -8,7 +8,6 @@ use crate::syntax::token::TokenKind;
 /// Operators Rampart recognises by name but does not run yet; their text is skipped.
 const UNSUPPORTED: &[&str] = &[
     "top-hitters",
-    "partition",
     "fork",
     "facet",
     "reduce",
@@ -155,6 +154,23 @@ impl<'a> Parser<'a> {
             }
             "sample" => OperatorKind::Sample(self.expr()?),
             "top-nested" => self.top_nested()?,
+            "partition" => {
+                self.options(&["hint.", "kind"])?;
+                self.expect_word("by")?;
+                let key = self.ident("a column name")?;
+                let by = Expr { span: key.span.clone(), kind: crate::syntax::ast::ExprKind::Name(key) };
+                self.options(&["hint."])?;
+                if self.at(TokenKind::LParen) {
+                    self.bump();
+                    let subquery = self.operator_chain()?;
+                    self.expect(TokenKind::RParen)?;
+                    OperatorKind::Partition { by, subquery }
+                } else {
+                    // `partition by K { … }` (the subquery names the partition as a table).
+                    self.skip_clause();
+                    OperatorKind::Unsupported("partition … { … }".into())
+                }
+            }
             "make-series" => self.make_series()?,
             other if UNSUPPORTED.contains(&other) => {
                 self.skip_clause();
