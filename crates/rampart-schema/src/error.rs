@@ -15,6 +15,8 @@ pub enum ErrorCode {
     Conflict,
     /// The request exceeds a configured limit.
     TooLarge,
+    /// The work took longer than its configured time limit (a query, for example).
+    Timeout,
     /// A dependency (disk, database) is temporarily unavailable; retrying may help.
     Unavailable,
     /// A bug in Rampart.
