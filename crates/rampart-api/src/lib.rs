@@ -7,6 +7,7 @@
 pub mod auth;
 mod error;
 mod health;
+mod hunting;
 mod ingest;
 mod schema;
 
@@ -21,7 +22,7 @@ use std::collections::BTreeMap;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::Method;
-use axum::routing::{MethodRouter, get, post};
+use axum::routing::{MethodRouter, delete, get, post, put};
 use rampart_store::Scope;
 use rampart_ingest::json::ReportIds;
 use rampart_lake::Lake;
@@ -52,12 +53,14 @@ impl Default for IngestLimits {
 #[derive(Debug, Clone, Default)]
 pub struct ApiConfig {
     pub ingest: IngestLimits,
+    pub hunting: rampart_hunt::Limits,
 }
 
 /// Everything handlers share.
 pub struct AppState {
     pub lake: Lake,
     pub store: Store,
+    pub hunter: rampart_hunt::Hunter,
     pub config: ApiConfig,
     pub report_ids: Arc<ReportIds>,
     pub metrics: ApiMetrics,
@@ -68,6 +71,7 @@ pub struct AppState {
 impl AppState {
     pub fn new(lake: Lake, store: Store, config: ApiConfig) -> Arc<AppState> {
         Arc::new(AppState {
+            hunter: rampart_hunt::Hunter::new(lake.clone(), config.hunting),
             lake,
             store,
             config,
@@ -91,6 +95,15 @@ fn routes() -> Vec<(Method, &'static str, Access, Handler)> {
         (Method::GET, "/api/schema/{table}", Needs(Scope::Read), get(schema::table)),
         // The handler enforces its own, configurable body limit with a clear message.
         (Method::POST, "/api/ingest/{table}", Needs(Scope::Ingest), post(ingest::ingest).layer(DefaultBodyLimit::disable())),
+        (Method::POST, "/api/hunting/query", Needs(Scope::Read), post(hunting::query)),
+        (Method::GET, "/api/hunting/schema", Needs(Scope::Read), get(schema::tables)),
+        (Method::GET, "/api/hunting/queries", Needs(Scope::Read), get(hunting::list_saved)),
+        (Method::POST, "/api/hunting/queries", Needs(Scope::Read), post(hunting::create_saved)),
+        (Method::GET, "/api/hunting/queries/{id}", Needs(Scope::Read), get(hunting::get_saved)),
+        (Method::PUT, "/api/hunting/queries/{id}", Needs(Scope::Read), put(hunting::update_saved)),
+        (Method::DELETE, "/api/hunting/queries/{id}", Needs(Scope::Read), delete(hunting::delete_saved)),
+        // Microsoft Graph's shape, so existing scripts work with a changed base URL.
+        (Method::POST, "/api/graph/security/runHuntingQuery", Needs(Scope::Read), post(hunting::graph_run)),
     ]
 }
 

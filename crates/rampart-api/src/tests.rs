@@ -28,7 +28,7 @@ async fn fixture(limits: IngestLimits) -> Fixture {
     let (_, ingest) = store.create_token("agent", &[Scope::Ingest], "test").await.expect("token");
     let (_, read) = store.create_token("reader", &[Scope::Read], "test").await.expect("token");
     let (_, admin) = store.create_token("admin", &[Scope::Admin], "test").await.expect("token");
-    let state = AppState::new(lake, store, ApiConfig { ingest: limits });
+    let state = AppState::new(lake, store, ApiConfig { ingest: limits, ..ApiConfig::default() });
     Fixture { _dir: dir, state, ingest, read, admin }
 }
 
@@ -81,11 +81,10 @@ async fn every_route_checks_its_access() {
     let entries = policy().entries();
     assert!(entries.len() >= 5);
     for (method, path, access) in entries {
-        let uri = path.replace("{table}", "DeviceProcessEvents");
-        let body = || if method == Method::POST { Body::from("{}") } else { Body::empty() };
-        let (anon, _) = call(&f, method.clone(), &uri, None, body(), &[]).await;
-        let (bogus, _) = call(&f, method.clone(), &uri, Some("rpt_0000"), body(), &[]).await;
-        let (admin, _) = call(&f, method.clone(), &uri, Some(&f.admin), body(), &[]).await;
+        let body = || Body::from(sample_body(&method, path));
+        let (anon, _) = call(&f, method.clone(), &uri_for(&f, path).await, None, body(), &[]).await;
+        let (bogus, _) = call(&f, method.clone(), &uri_for(&f, path).await, Some("rpt_0000"), body(), &[]).await;
+        let (admin, _) = call(&f, method.clone(), &uri_for(&f, path).await, Some(&f.admin), body(), &[]).await;
         assert!(admin.is_success(), "{method} {path}: admin got {admin}");
         match access {
             Access::Public => assert!(anon.is_success(), "{method} {path} is public"),
@@ -97,8 +96,8 @@ async fn every_route_checks_its_access() {
                     Scope::Read => (&f.read, &f.ingest),
                     Scope::Admin => (&f.admin, &f.read),
                 };
-                let (ok, _) = call(&f, method.clone(), &uri, Some(allowed), body(), &[]).await;
-                let (no, _) = call(&f, method.clone(), &uri, Some(denied), body(), &[]).await;
+                let (ok, _) = call(&f, method.clone(), &uri_for(&f, path).await, Some(allowed), body(), &[]).await;
+                let (no, _) = call(&f, method.clone(), &uri_for(&f, path).await, Some(denied), body(), &[]).await;
                 assert!(ok.is_success(), "{method} {path} with scope {scope:?}: {ok}");
                 assert_eq!(no, StatusCode::FORBIDDEN, "{method} {path} without scope {scope:?}");
             }
@@ -106,6 +105,30 @@ async fn every_route_checks_its_access() {
     }
     let (unrouted, _) = call(&f, Method::GET, "/api/nope", Some(&f.admin), Body::empty(), &[]).await;
     assert_eq!(unrouted, StatusCode::NOT_FOUND);
+}
+
+/// A valid request body for a route, so that an allowed call succeeds.
+fn sample_body(method: &Method, path: &str) -> String {
+    match (method.as_str(), path) {
+        ("POST", "/api/hunting/query") => r#"{"query": "print x = 1"}"#.into(),
+        ("POST", "/api/graph/security/runHuntingQuery") => r#"{"Query": "print x = 1"}"#.into(),
+        ("POST" | "PUT", p) if p.starts_with("/api/hunting/queries") => r#"{"name": "q", "query": "print 1", "shared": true}"#.into(),
+        ("POST", _) => "{}".into(),
+        _ => String::new(),
+    }
+}
+
+/// The route's path with its parameters filled; `{id}` is a fresh saved query of the
+/// reader token, so that its owner (and an admin) may change or delete it.
+async fn uri_for(f: &Fixture, path: &str) -> String {
+    let mut uri = path.replace("{table}", "DeviceProcessEvents");
+    if uri.contains("{id}") {
+        let reader = f.state.store.list_tokens().await.expect("tokens").into_iter().find(|t| t.name == "reader").expect("reader");
+        let draft = rampart_store::QueryDraft { name: "q".into(), description: String::new(), query: "print 1".into(), shared: true };
+        let q = f.state.store.create_query(&draft, &format!("token:{}", reader.id)).await.expect("saved query");
+        uri = uri.replace("{id}", &q.id);
+    }
+    uri
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -201,4 +224,67 @@ async fn metrics_count_rows_and_rejections() {
     assert!(text.contains("rampart_ingest_rows_total{table=\"DeviceFileEvents\"} 1\n"), "{text}");
     assert!(text.contains("rampart_ingest_rejected_rows_total{table=\"DeviceFileEvents\"} 1\n"), "{text}");
     assert!(text.contains("# TYPE rampart_wal_bytes gauge"), "{text}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hunting_runs_kql_and_answers_in_both_shapes() {
+    let f = fixture(IngestLimits::default()).await;
+    let now = chrono::Utc::now();
+    let rows: String = (0..3)
+        .map(|i| format!("{}\n", json!({"Timestamp": (now - chrono::Duration::minutes(i)).to_rfc3339(), "DeviceName": format!("ws{i}"), "FileName": "powershell.exe", "ProcessCommandLine": "powershell -enc AAAA"})))
+        .collect();
+    assert_eq!(post(&f, "DeviceProcessEvents", rows).await.0, StatusCode::OK);
+    let q = |body: Value| call(&f, Method::POST, "/api/hunting/query", Some(&f.read), Body::from(body.to_string()), &[]);
+    let (status, out) = q(json!({"query": "DeviceProcessEvents | where ProcessCommandLine has '-enc' | summarize n = count() by FileName | render columnchart"})).await;
+    assert_eq!(status, StatusCode::OK, "{out}");
+    assert_eq!(out["schema"], json!([{"name": "FileName", "type": "string"}, {"name": "n", "type": "long"}]));
+    assert_eq!(out["results"], json!([{"FileName": "powershell.exe", "n": 3}]));
+    assert_eq!(out["chart"]["visualization"], "columnchart");
+    assert_eq!(out["stats"]["rows"], 1);
+    assert_eq!(out["truncated"], false);
+
+    let (status, out) = q(json!({"query": "DeviceProcessEvents | count", "timespan": "2020-01-01T00:00:00Z/P1D"})).await;
+    assert_eq!((status, out["results"][0]["Count"].clone()), (StatusCode::OK, json!(0)), "the timespan limits the rows: {out}");
+    let (status, out) = q(json!({"query": "DeviceProcessEvents\n| where FileNam == 'x'"})).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{out}");
+    assert_eq!(out["diagnostics"][0]["line"], 2, "{out}");
+    let (status, out) = q(json!({"query": "print 1", "timespan": "forever"})).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(out["message"].as_str().unwrap_or("").contains("invalid timespan 'forever'"), "{out}");
+    let (status, out) = q(json!({"query": "SELECT count(*) AS n FROM \"DeviceProcessEvents\"", "language": "sql"})).await;
+    assert_eq!((status, out["results"][0]["n"].clone()), (StatusCode::OK, json!(3)), "{out}");
+    let (status, out) = q(json!({"qery": "print 1"})).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "unknown fields are refused: {out}");
+
+    let graph = json!({"Query": "DeviceProcessEvents | project Timestamp, DeviceName | take 1", "Timespan": "P1D"});
+    let (status, out) = call(&f, Method::POST, "/api/graph/security/runHuntingQuery", Some(&f.read), Body::from(graph.to_string()), &[]).await;
+    assert_eq!(status, StatusCode::OK, "{out}");
+    assert_eq!(out["schema"], json!([{"name": "Timestamp", "type": "DateTime"}, {"name": "DeviceName", "type": "String"}]));
+    assert!(out["results"][0]["Timestamp"].as_str().is_some_and(|t| t.ends_with('Z')), "{out}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn saved_queries_belong_to_their_token() {
+    let f = fixture(IngestLimits::default()).await;
+    let (_, other) = f.state.store.create_token("other reader", &[Scope::Read], "test").await.expect("token");
+    let f = &f;
+    let save = |token: String, body: Value| async move { call(f, Method::POST, "/api/hunting/queries", Some(&token), Body::from(body.to_string()), &[]).await };
+    let (status, mine) = save(f.read.clone(), json!({"name": "encoded powershell", "query": "DeviceProcessEvents | take 1"})).await;
+    assert_eq!(status, StatusCode::CREATED, "{mine}");
+    let id = mine["id"].as_str().expect("id").to_string();
+    let list = |token: String| async move { call(f, Method::GET, "/api/hunting/queries", Some(&token), Body::empty(), &[]).await.1 };
+    assert_eq!(list(f.read.clone()).await.as_array().map(Vec::len), Some(1));
+    assert_eq!(list(other.clone()).await, json!([]), "a private query is only its owner's");
+    let (status, _) = call(&f, Method::GET, &format!("/api/hunting/queries/{id}"), Some(&other), Body::empty(), &[]).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let shared = json!({"name": "encoded powershell", "query": "DeviceProcessEvents | take 2", "shared": true});
+    let (status, out) = call(&f, Method::PUT, &format!("/api/hunting/queries/{id}"), Some(&f.read), Body::from(shared.to_string()), &[]).await;
+    assert_eq!((status, out["shared"].clone()), (StatusCode::OK, json!(true)), "{out}");
+    assert_eq!(list(other.clone()).await.as_array().map(Vec::len), Some(1), "shared queries are visible to all readers");
+    let (status, _) = call(&f, Method::DELETE, &format!("/api/hunting/queries/{id}"), Some(&other), Body::empty(), &[]).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "only the owner or an admin deletes");
+    let (status, out) = save(f.read.clone(), json!({"name": "", "query": "x"})).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{out}");
+    let (status, _) = call(&f, Method::DELETE, &format!("/api/hunting/queries/{id}"), Some(&f.read), Body::empty(), &[]).await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
 }

@@ -14,6 +14,8 @@ pub enum Error {
     NotFound(String),
     #[error("{0}")]
     Invalid(String),
+    #[error("{0}")]
+    Forbidden(String),
     #[error("state store: {0}")]
     Database(#[from] sqlx::Error),
 }
@@ -25,6 +27,7 @@ impl Error {
             Error::Unavailable(_) | Error::Database(_) => ErrorCode::Unavailable,
             Error::NotFound(_) => ErrorCode::NotFound,
             Error::Invalid(_) => ErrorCode::BadRequest,
+            Error::Forbidden(_) => ErrorCode::Forbidden,
         }
     }
 }

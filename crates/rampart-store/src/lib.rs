@@ -1,4 +1,4 @@
-//! rampart-store: the state store (API tokens now; incidents, alerts, actions, rules,
+//! rampart-store: the state store (API tokens and saved hunting queries now; incidents, alerts, actions, rules,
 //! users, roles, settings and the audit log as they arrive).
 //!
 //! One implementation over sqlx's `Any` driver: SQLite in the data directory by
@@ -10,6 +10,7 @@
 
 mod error;
 mod migrate;
+mod queries;
 mod tokens;
 
 #[cfg(test)]
@@ -21,6 +22,7 @@ use sqlx::any::AnyPoolOptions;
 use sqlx::{AnyPool, Executor};
 
 pub use error::{Error, Result};
+pub use queries::{QueryDraft, SavedQuery};
 pub use tokens::{Scope, TokenInfo};
 
 /// Which database a store talks to.

@@ -7,7 +7,10 @@ use sqlx::Row;
 
 use crate::{Error, Result, Store};
 
-const MIGRATIONS: &[(i64, &str)] = &[(1, include_str!("../migrations/0001_api_tokens.sql"))];
+const MIGRATIONS: &[(i64, &str)] = &[
+    (1, include_str!("../migrations/0001_api_tokens.sql")),
+    (2, include_str!("../migrations/0002_saved_queries.sql")),
+];
 
 pub async fn run(store: &Store) -> Result<()> {
     sqlx::query("CREATE TABLE IF NOT EXISTS rampart_migrations (version BIGINT PRIMARY KEY, applied_at BIGINT NOT NULL)")

@@ -1,7 +1,7 @@
 //! Store tests run on SQLite always and on PostgreSQL when `RAMPART_TEST_POSTGRES_URL`
 //! names a server (`.ci/run` starts one); each PostgreSQL run uses a fresh database.
 
-use crate::{Scope, Store};
+use crate::{Error, QueryDraft, Scope, Store};
 
 async fn sqlite() -> (tempfile::TempDir, Store) {
     let dir = tempfile::tempdir().expect("tempdir");
@@ -56,6 +56,37 @@ async fn tokens_on_sqlite() {
 async fn tokens_on_postgres() {
     if let Some(store) = postgres().await {
         token_lifecycle(&store).await;
+    }
+}
+
+async fn saved_queries(store: &Store) {
+    let draft = |name: &str, shared| QueryDraft { name: name.into(), description: String::new(), query: "DeviceEvents | take 5".into(), shared };
+    let mine = store.create_query(&draft("mine", false), "ann").await.expect("create");
+    let team = store.create_query(&draft("team", true), "bob").await.expect("create");
+    let names = |v: Vec<crate::SavedQuery>| v.into_iter().map(|q| q.name).collect::<Vec<_>>();
+    assert_eq!(names(store.list_queries("ann").await.expect("list")), ["mine", "team"]);
+    assert_eq!(names(store.list_queries("bob").await.expect("list")), ["team"], "private queries stay private");
+    assert!(matches!(store.get_query(&mine.id, "bob").await, Err(Error::NotFound(_))));
+    assert!(matches!(store.update_query(&mine.id, &draft("x", true), "bob", false).await, Err(Error::NotFound(_))));
+    assert!(matches!(store.update_query(&team.id, &draft("x", true), "ann", false).await, Err(Error::Forbidden(_))));
+    let renamed = store.update_query(&team.id, &draft("team v2", true), "bob", false).await.expect("owner updates");
+    assert_eq!((renamed.name.as_str(), renamed.owner.as_str(), renamed.created_at), ("team v2", "bob", team.created_at));
+    assert_eq!(store.get_query(&team.id, "ann").await.expect("shared").name, "team v2");
+    store.delete_query(&mine.id, "root", true).await.expect("an admin deletes");
+    assert!(matches!(store.delete_query(&mine.id, "ann", false).await, Err(Error::NotFound(_))));
+    assert!(matches!(store.create_query(&draft(" ", false), "ann").await, Err(Error::Invalid(_))));
+}
+
+#[tokio::test]
+async fn saved_queries_on_sqlite() {
+    let (_dir, store) = sqlite().await;
+    saved_queries(&store).await;
+}
+
+#[tokio::test]
+async fn saved_queries_on_postgres() {
+    if let Some(store) = postgres().await {
+        saved_queries(&store).await;
     }
 }
 

@@ -19,6 +19,7 @@ pub struct Config {
     pub server: Server,
     pub ingest: Ingest,
     pub lake: Lake,
+    pub hunting: Hunting,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -34,6 +35,17 @@ pub struct Ingest {
     pub max_body_bytes: usize,
     pub max_row_bytes: usize,
     pub max_rows: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Hunting {
+    #[serde(with = "duration")]
+    pub default_lookback: Duration,
+    pub max_rows: usize,
+    #[serde(with = "duration")]
+    pub timeout: Duration,
+    pub memory_bytes: usize,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -58,7 +70,13 @@ pub struct Lake {
 
 impl Default for Config {
     fn default() -> Self {
-        Config { data_dir: PathBuf::from("./rampart-data"), server: Server::default(), ingest: Ingest::default(), lake: Lake::default() }
+        Config {
+            data_dir: PathBuf::from("./rampart-data"),
+            server: Server::default(),
+            ingest: Ingest::default(),
+            lake: Lake::default(),
+            hunting: Hunting::default(),
+        }
     }
 }
 
@@ -72,6 +90,18 @@ impl Default for Ingest {
     fn default() -> Self {
         let d = rampart_api::IngestLimits::default();
         Ingest { max_body_bytes: d.max_body_bytes, max_row_bytes: d.max_row_bytes, max_rows: d.max_rows }
+    }
+}
+
+impl Default for Hunting {
+    fn default() -> Self {
+        let d = rampart_hunt::Limits::default();
+        Hunting {
+            default_lookback: d.default_lookback.to_std().unwrap_or(Duration::from_secs(30 * 86_400)),
+            max_rows: d.max_rows,
+            timeout: d.timeout,
+            memory_bytes: d.memory_bytes,
+        }
     }
 }
 
@@ -126,7 +156,12 @@ impl Config {
         if self.ingest.max_row_bytes > self.ingest.max_body_bytes {
             bail!("ingest.max_row_bytes ({}) cannot exceed ingest.max_body_bytes ({})", self.ingest.max_row_bytes, self.ingest.max_body_bytes);
         }
-        for (name, v) in [("lake.flush_rows", self.lake.flush_rows), ("ingest.max_rows", self.ingest.max_rows), ("lake.row_group_rows", self.lake.row_group_rows)] {
+        for (name, v) in [
+            ("lake.flush_rows", self.lake.flush_rows),
+            ("ingest.max_rows", self.ingest.max_rows),
+            ("lake.row_group_rows", self.lake.row_group_rows),
+            ("hunting.max_rows", self.hunting.max_rows),
+        ] {
             if v == 0 {
                 bail!("{name} must be greater than 0");
             }
@@ -161,6 +196,17 @@ impl Config {
         let i = &self.ingest;
         rampart_api::ApiConfig {
             ingest: rampart_api::IngestLimits { max_body_bytes: i.max_body_bytes, max_row_bytes: i.max_row_bytes, max_rows: i.max_rows },
+            hunting: self.hunt_limits(),
+        }
+    }
+
+    pub fn hunt_limits(&self) -> rampart_hunt::Limits {
+        let h = &self.hunting;
+        rampart_hunt::Limits {
+            default_lookback: chrono::Duration::from_std(h.default_lookback).unwrap_or(chrono::Duration::days(30)),
+            max_rows: h.max_rows,
+            timeout: h.timeout,
+            memory_bytes: h.memory_bytes,
         }
     }
 
