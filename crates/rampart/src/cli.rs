@@ -47,7 +47,7 @@ pub enum Command {
     /// (Sysmon, Security, PowerShell, …) are mapped onto Defender tables; see
     /// docs/mappings/evtx.md. Directories are read recursively.
     Ingest(IngestArgs),
-    /// Query the lake.
+    /// Hunt with KQL (or SQL) over the stored telemetry; --check measures KQL compatibility.
     Hunt(HuntArgs),
     /// Show the hunting schema: all tables, or one table's columns.
     Schema(SchemaArgs),
@@ -110,10 +110,19 @@ pub struct IngestArgs {
     pub show_errors: usize,
 }
 
+/// Run a hunting query (KQL by default) on the data directory or a running server.
+///
+/// Examples:
+///   rampart hunt 'DeviceProcessEvents | where FileName =~ "powershell.exe" | take 10'
+///   rampart hunt -f suspicious-logons.kql --timespan 7d --format csv > out.csv
+///   rampart hunt --server http://127.0.0.1:8080 'DeviceLogonEvents | count'   (token: $RAMPART_TOKEN)
+///   rampart hunt --sql 'SELECT "DeviceName", count(*) FROM "DeviceProcessEvents" GROUP BY 1'
+///   rampart hunt --check ../queries --run      (how many .kql files parse, bind and run)
 #[derive(Debug, Args)]
+#[command(verbatim_doc_comment)]
 pub struct HuntArgs {
     /// The query.
-    #[arg(value_name = "QUERY", required_unless_present = "file")]
+    #[arg(value_name = "QUERY", required_unless_present_any = ["file", "check"])]
     pub query: Option<String>,
     /// Read the query from a file.
     #[arg(short, long, value_name = "FILE", conflicts_with = "query")]
@@ -121,12 +130,29 @@ pub struct HuntArgs {
     /// The query is DataFusion SQL (table and column names are case-sensitive: quote them).
     #[arg(long)]
     pub sql: bool,
+    /// Time range: a duration back from now (7d, 12h, P30D) or start/end in RFC 3339.
+    /// Default: hunting.default_lookback (30 days).
+    #[arg(long, value_name = "RANGE")]
+    pub timespan: Option<String>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = OutputFormat::Table)]
     pub format: OutputFormat,
-    /// Print at most this many rows.
-    #[arg(long, default_value_t = 1000)]
-    pub limit: usize,
+    /// Return at most this many rows (default: hunting.max_rows).
+    #[arg(long)]
+    pub limit: Option<usize>,
+    /// Query a running server instead of the data directory.
+    #[arg(long, value_name = "URL")]
+    pub server: Option<String>,
+    /// API token for --server (a token with the read scope).
+    #[arg(long, env = "RAMPART_TOKEN", hide_env_values = true)]
+    pub token: Option<String>,
+    /// Check every .kql file under DIR: does it parse, bind to the schema (and run with --run)?
+    /// Prints a compatibility table and the most common failure reasons.
+    #[arg(long, value_name = "DIR", conflicts_with_all = ["query", "file", "sql", "server"])]
+    pub check: Option<PathBuf>,
+    /// With --check: also run each query that binds.
+    #[arg(long, requires = "check")]
+    pub run: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

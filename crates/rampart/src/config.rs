@@ -252,8 +252,9 @@ fn apply_env(value: &mut toml::Value, env: &BTreeMap<String, String>) -> Result<
             }
         }
     }
-    // RAMPART_CONFIG picks the file; anything else unknown is most likely a typo.
-    for name in env.keys().filter(|n| n.starts_with("RAMPART_") && *n != "RAMPART_CONFIG" && *n != "RAMPART_LOG") {
+    // Variables that are not settings; anything else unknown is most likely a typo.
+    const OTHERS: [&str; 3] = ["RAMPART_CONFIG", "RAMPART_LOG", "RAMPART_TOKEN"];
+    for name in env.keys().filter(|n| n.starts_with("RAMPART_") && !OTHERS.contains(&n.as_str())) {
         if !known.contains(name) {
             bail!("unknown configuration variable {name}; see `rampart config --default` for the keys");
         }

@@ -32,6 +32,14 @@ fn serve_ingest_shutdown_then_query() {
     assert_eq!(status.as_u16(), 200, "{answer}");
     assert!(answer.contains("\"accepted\":250"), "{answer}");
 
+    let reader = run_ok(&["--data-dir", dir, "token", "create", "--read", "--name", "e2e-read"]).trim().to_string();
+    let kql = rampart()
+        .args(["hunt", "--server", &format!("http://{addr}"), "--format", "csv", "DeviceLogonEvents | summarize n = count() by DeviceName"])
+        .env("RAMPART_TOKEN", &reader)
+        .output()
+        .expect("hunt");
+    assert_eq!(text(&kql.stdout), "DeviceName,n\ne2e,250\n", "{}", text(&kql.stderr));
+
     // A second process cannot open the data directory while the server holds it.
     let busy = run(&["--data-dir", dir, "hunt", "--sql", "SELECT 1"]);
     assert!(!busy.status.success());
@@ -43,6 +51,9 @@ fn serve_ingest_shutdown_then_query() {
     drain.join().expect("drain");
     let count = run_ok(&["--data-dir", dir, "hunt", "--sql", "--format", "csv", r#"SELECT count(*) AS n FROM "DeviceLogonEvents""#]);
     assert_eq!(count.lines().nth(1), Some("250"), "{count}");
+    let bad = run(&["--data-dir", dir, "hunt", "DeviceLogonEvents\n| where AccountNam == 'x'"]);
+    assert!(!bad.status.success());
+    assert!(text(&bad.stderr).contains("2:9: unknown column or variable `AccountNam`"), "{}", text(&bad.stderr));
     let parquet = walk(&data.path().join("lake/tables/DeviceLogonEvents"));
     assert!(parquet.iter().any(|p| p.ends_with(".parquet")), "shutdown flushed to Parquet: {parquet:?}");
 }

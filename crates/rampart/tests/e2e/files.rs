@@ -25,7 +25,7 @@ fn every_evtx_record_of_the_corpora_is_stored() {
         if let Some(n) = expected {
             assert_eq!(read, n, "the EVTX-ATTACK-SAMPLES corpus holds {n} records");
         }
-        let sql = run_ok(&["--data-dir", path(data.path()), "hunt", "--sql", "--format", "csv",
+        let sql = run_ok(&["--data-dir", path(data.path()), "hunt", "--sql", "--format", "csv", "--timespan", "36500d",
             r#"SELECT (SELECT count(*) FROM "DeviceEvents") + (SELECT count(*) FROM "DeviceProcessEvents") + (SELECT count(*) FROM "DeviceNetworkEvents") + (SELECT count(*) FROM "DeviceFileEvents") + (SELECT count(*) FROM "DeviceRegistryEvents") + (SELECT count(*) FROM "DeviceImageLoadEvents") + (SELECT count(*) FROM "DeviceLogonEvents") + (SELECT count(*) FROM "IdentityLogonEvents") + (SELECT count(*) FROM "IdentityDirectoryEvents") AS n"#]);
         assert_eq!(sql.lines().nth(1), Some(stored.to_string().as_str()), "the lake holds what ingest reported: {sql}");
     }
