@@ -210,6 +210,25 @@ pub enum BenchCommand {
     /// Send batches, kill -9 the server at random moments, restart, and check that
     /// every acknowledged row is queryable exactly once.
     Crash(BenchCrashArgs),
+    /// Hunting queries over simulated telemetry in Parquet: Rampart (KQL) next to
+    /// DuckDB (the same questions in SQL, same files; needs `pip install duckdb`).
+    Hunt(BenchHuntArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct BenchHuntArgs {
+    /// Simulated events to generate (all tables; about a third are the benchmark's).
+    #[arg(long, default_value_t = 3_000_000)]
+    pub events: usize,
+    /// Timed runs per query (after one warm-up); the median is reported.
+    #[arg(long, default_value_t = 5)]
+    pub runs: usize,
+    /// Seed of the simulation.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Python interpreter with the duckdb package.
+    #[arg(long, default_value = "python3")]
+    pub python: String,
 }
 
 #[derive(Debug, Args)]

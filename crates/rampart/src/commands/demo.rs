@@ -96,7 +96,7 @@ fn now_micros() -> DateTime<Utc> {
 }
 
 /// Appends simulated rows through the same validation as every other source.
-async fn ingest(lake: &Lake, ids: &ReportIds, events: Vec<SimEvent>) -> Result<()> {
+pub(crate) async fn ingest(lake: &Lake, ids: &ReportIds, events: Vec<SimEvent>) -> Result<()> {
     let now = Utc::now().timestamp_micros();
     let mut decoders: BTreeMap<&str, TableDecoder> = BTreeMap::new();
     for (i, e) in events.iter().enumerate() {

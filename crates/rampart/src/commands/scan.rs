@@ -109,8 +109,9 @@ fn details(h: &Hit) -> String {
     h.fields
         .iter()
         .filter(|(f, _)| seen.insert(f.as_str()))
+        // Whitespace runs (multi-line values) become one space: one detection, one line.
         .map(|(f, v)| match v {
-            Value::String(s) => format!("{f}={s}"),
+            Value::String(s) => format!("{f}={}", s.split_whitespace().collect::<Vec<_>>().join(" ")),
             other => format!("{f}={other}"),
         })
         .collect::<Vec<_>>()

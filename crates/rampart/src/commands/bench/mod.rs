@@ -1,6 +1,7 @@
 //! `rampart bench …`: measurements that print a table (see docs/benchmarks.md).
 
 mod crash;
+mod hunt;
 mod ingest;
 mod server;
 
@@ -15,6 +16,7 @@ pub async fn run(cmd: BenchCommand, _config: Config) -> Result<ExitCode> {
     match cmd {
         BenchCommand::Ingest(args) => ingest::run(args).await,
         BenchCommand::Crash(args) => crash::run(args).await,
+        BenchCommand::Hunt(args) => hunt::run(args).await,
     }
 }
 
