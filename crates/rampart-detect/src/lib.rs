@@ -16,6 +16,7 @@
 //! **Boundary:** no lake, no HTTP; reads only the rule and event files it is given.
 
 mod base64offset;
+pub mod bench;
 mod detector;
 mod error;
 mod fields;
