@@ -4,6 +4,7 @@ mod bench;
 mod demo;
 mod hunt;
 mod ingest;
+mod scan;
 mod schema;
 mod serve;
 mod token;
@@ -33,6 +34,8 @@ pub async fn dispatch(command: Command, config: Config, data_dir_given: bool) ->
             Ok(ExitCode::SUCCESS)
         }
         Command::Bench(cmd) => bench::run(cmd, config).await,
+        Command::Scan(args) => scan::run(args),
+        Command::Rules(crate::cli::RulesCommand::Check(args)) => scan::check_rules(args),
     }
 }
 

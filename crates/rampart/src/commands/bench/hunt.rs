@@ -19,6 +19,7 @@ use crate::commands::demo;
 const DUCKDB_SCRIPT: &str = include_str!("hunt_duckdb.py");
 const TABLES: [&str; 3] = ["DeviceProcessEvents", "DeviceNetworkEvents", "DeviceLogonEvents"];
 
+
 /// (name, KQL, the same question in SQL). Kusto strings are never null, so the SQL side
 /// reads nulls as "" where the KQL compares or groups strings.
 const QUERIES: &[(&str, &str, &str)] = &[
@@ -31,6 +32,21 @@ const QUERIES: &[(&str, &str, &str)] = &[
         "substring search",
         r#"DeviceProcessEvents | where ProcessCommandLine contains "-enc" or ProcessCommandLine contains "http" | count"#,
         r#"SELECT count(*) FROM DeviceProcessEvents WHERE ProcessCommandLine ILIKE '%-enc%' OR ProcessCommandLine ILIKE '%http%'"#,
+    ),
+    (
+        "term search (has)",
+        r#"DeviceProcessEvents | where ProcessCommandLine has "powershell" | summarize n = count() by FileName"#,
+        r#"SELECT coalesce(FileName, ''), count(*) FROM DeviceProcessEvents WHERE regexp_matches(ProcessCommandLine, '(?i)(^|[^[:alnum:]])powershell($|[^[:alnum:]])') GROUP BY 1"#,
+    ),
+    (
+        "recent activity by 5 minutes",
+        r#"DeviceProcessEvents | where Timestamp > ago(2h) | summarize n = count() by bin(Timestamp, 5m)"#,
+        r#"SELECT time_bucket(INTERVAL 5 MINUTE, Timestamp), count(*) FROM DeviceProcessEvents WHERE Timestamp > now() - INTERVAL 2 HOUR GROUP BY 1"#,
+    ),
+    (
+        "top by time",
+        r#"DeviceNetworkEvents | top 100 by Timestamp desc"#,
+        r#"SELECT * FROM DeviceNetworkEvents ORDER BY Timestamp DESC LIMIT 100"#,
     ),
     (
         "hourly histogram",
@@ -46,6 +62,16 @@ const QUERIES: &[(&str, &str, &str)] = &[
         "arg_max per device",
         r#"DeviceProcessEvents | summarize arg_max(Timestamp, FileName, ProcessCommandLine) by DeviceName"#,
         r#"SELECT DeviceName, max(Timestamp), arg_max(FileName, Timestamp), arg_max(ProcessCommandLine, Timestamp) FROM DeviceProcessEvents GROUP BY 1"#,
+    ),
+    (
+        "mv-expand of AdditionalFields",
+        r#"DeviceNetworkEvents | where AdditionalFields has "answers" | mv-expand answer = parse_json(AdditionalFields).answers | summarize n = count() by tostring(answer) | top 10 by n"#,
+        r#"SELECT a, count(*) AS n FROM (SELECT unnest(CAST(json_extract(AdditionalFields, '$.answers') AS VARCHAR[])) AS a FROM DeviceNetworkEvents WHERE regexp_matches(AdditionalFields, '(?i)(^|[^[:alnum:]])answers($|[^[:alnum:]])')) GROUP BY 1 ORDER BY n DESC LIMIT 10"#,
+    ),
+    (
+        "process → network join",
+        r#"DeviceProcessEvents | where FileName in~ ("powershell.exe", "cmd.exe", "rundll32.exe", "chrome.exe", "msedge.exe") | project DeviceId, InitiatingProcessId = ProcessId, FileName | join kind=inner (DeviceNetworkEvents | project DeviceId, InitiatingProcessId, RemoteIP) on DeviceId, InitiatingProcessId | summarize ips = dcount(RemoteIP) by FileName"#,
+        r#"SELECT p.FileName, count(DISTINCT n.RemoteIP) FROM DeviceProcessEvents p JOIN DeviceNetworkEvents n ON coalesce(p.DeviceId, '') = coalesce(n.DeviceId, '') AND p.ProcessId = n.InitiatingProcessId WHERE lower(p.FileName) IN ('powershell.exe', 'cmd.exe', 'rundll32.exe', 'chrome.exe', 'msedge.exe') GROUP BY 1"#,
     ),
     (
         "join logons to processes",
@@ -105,11 +131,13 @@ pub async fn run(args: BenchHuntArgs) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Simulated telemetry of the last weeks into the lake until `events` rows exist.
+/// Three days of simulated telemetry up to now, at the rate that gives about `events` rows.
 async fn generate(lake: &Lake, events: usize, seed: u64) -> Result<usize> {
     let now = chrono::Utc::now();
-    let start = now - chrono::Duration::days(28);
-    let cfg = SimConfig { seed, start, attack_window: chrono::Duration::days(28), benign_rate: 200.0, ..SimConfig::default() };
+    let span = chrono::Duration::days(3);
+    // Nights and weekends are quieter than the mean rate: aim a little high.
+    let rate = events as f64 * 1.15 / span.num_seconds() as f64;
+    let cfg = SimConfig { seed, start: now - span, attack_window: span, benign_rate: rate, ..SimConfig::default() };
     let mut sim = Simulation::try_new(cfg).map_err(|e| anyhow!("simulation: {e}"))?;
     let ids = ReportIds::from_clock();
     let bar = indicatif::ProgressBar::new(events as u64);
