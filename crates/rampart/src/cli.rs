@@ -204,6 +204,10 @@ pub struct HuntArgs {
     /// With --check: also run each query that binds.
     #[arg(long, requires = "check")]
     pub run: bool,
+    /// With --check: check every file, even those a query_tables.tsv in DIR marks as
+    /// not Defender XDR queries (Sentinel, mixed).
+    #[arg(long, requires = "check")]
+    pub all: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -27,7 +27,7 @@ pub struct Answer {
 
 pub async fn run(args: HuntArgs, config: Config) -> Result<ExitCode> {
     if let Some(dir) = &args.check {
-        return check::run(dir, args.run, config).await;
+        return check::run(dir, args.run, args.all, config).await;
     }
     let query = match (&args.query, &args.file) {
         (Some(q), _) => q.clone(),
