@@ -1,13 +1,21 @@
 //! String predicates: `has` (term-based), `contains`, `startswith`, `endswith`, `=~`,
 //! `has_any`, `has_all`, `in~`, with and without case sensitivity.
 //!
-//! Case-insensitive matching of an ASCII needle lowercases each row into one reused buffer
-//! and searches it with `memchr::memmem` (SIMD), so no row allocates. A non-ASCII needle
+//! `has`, `contains` and their prefix/suffix forms with a constant needle over a Utf8 column
+//! search the column's whole values buffer at once with `memchr::memmem` (SIMD), lowercased
+//! in one pass when matching without case, and map each hit to its row through the offsets
+//! (a hit that crosses into the next row is skipped). Other cases test row by row, lowering
+//! an ASCII needle's haystack into one reused buffer, so no row allocates. A non-ASCII needle
 //! falls back to Unicode lowercasing.
 
 use std::collections::HashSet;
 
+use std::sync::Arc;
+
+use datafusion::arrow::array::{Array, ArrayRef, AsArray, BooleanArray, GenericStringArray, OffsetSizeTrait};
+use datafusion::arrow::buffer::{BooleanBuffer, MutableBuffer};
 use datafusion::arrow::datatypes::DataType;
+use datafusion::arrow::util::bit_util;
 use datafusion::common::{Result, exec_err};
 use datafusion::logical_expr::ColumnarValue;
 use memchr::memmem;
@@ -100,16 +108,11 @@ impl Matcher {
                 if n.is_empty() {
                     return true;
                 }
-                let check_start = self.bounded_start && self.op != Op::HasSuffix;
-                let check_end = self.bounded_end && self.op != Op::HasPrefix;
                 let mut from = 0;
                 while from <= hay.len() {
                     let Some(i) = self.finder.find(&hay[from..]) else { return false };
                     let start = from + i;
-                    let end = start + n.len();
-                    let start_ok = !check_start || start == 0 || !is_term_byte(hay[start - 1]);
-                    let end_ok = !check_end || end == hay.len() || !is_term_byte(hay[end]);
-                    if start_ok && end_ok {
+                    if self.at_boundaries(hay, start, 0, hay.len()) {
                         return true;
                     }
                     from = start + 1;
@@ -117,6 +120,66 @@ impl Matcher {
                 false
             }
         }
+    }
+
+    /// Whether a hit at `start` in `hay[lo..hi]` (one row) begins and ends where this
+    /// operator needs a term boundary.
+    #[inline]
+    fn at_boundaries(&self, hay: &[u8], start: usize, lo: usize, hi: usize) -> bool {
+        let end = start + self.needle.len();
+        let check_start = self.bounded_start && matches!(self.op, Op::Has | Op::HasPrefix);
+        let check_end = self.bounded_end && matches!(self.op, Op::Has | Op::HasSuffix);
+        (!check_start || start == lo || !is_term_byte(hay[start - 1])) && (!check_end || end == hi || !is_term_byte(hay[end]))
+    }
+
+    /// Whether [`Matcher::scan`] applies: a substring or term search with a non-empty
+    /// needle that is matched bytewise (case-sensitive, or ASCII).
+    fn scans(&self) -> bool {
+        matches!(self.op, Op::Has | Op::HasPrefix | Op::HasSuffix | Op::Contains)
+            && !self.needle.is_empty()
+            && (self.case_sensitive || self.ascii)
+    }
+
+    /// Tests every row of a Utf8/LargeUtf8 column in one pass over its values buffer
+    /// (lowercased once into `lowered` unless case-sensitive). Null rows read as "" and so
+    /// never match a non-empty needle. Only for matchers where [`Matcher::scans`] holds.
+    fn scan<O: OffsetSizeTrait>(&self, a: &GenericStringArray<O>, lowered: &mut Vec<u8>) -> BooleanArray {
+        debug_assert!(self.scans());
+        let offsets = a.value_offsets();
+        let base = offsets[0].as_usize();
+        let raw = &a.value_data()[base..offsets[a.len()].as_usize()];
+        let hay: &[u8] = if self.case_sensitive {
+            raw
+        } else {
+            lowered.clear();
+            lowered.extend(raw.iter().map(u8::to_ascii_lowercase));
+            lowered
+        };
+        let mut bits = MutableBuffer::from_len_zeroed(a.len().div_ceil(8));
+        let (mut row, mut from) = (0, 0);
+        while from < hay.len() {
+            let Some(i) = self.finder.find(&hay[from..]) else { break };
+            let start = from + i;
+            while offsets[row + 1].as_usize() - base <= start {
+                row += 1;
+            }
+            let (lo, hi) = (offsets[row].as_usize() - base, offsets[row + 1].as_usize() - base);
+            if start + self.needle.len() > hi {
+                // Crosses into the next row: no later hit in this row can fit either.
+                from = hi;
+            } else if self.at_boundaries(hay, start, lo, hi) {
+                bit_util::set_bit(bits.as_slice_mut(), row);
+                from = hi;
+            } else {
+                from = start + 1;
+            }
+        }
+        let values = BooleanBuffer::new(bits.into(), 0, a.len());
+        let values = match a.nulls() {
+            Some(n) => &values & n.inner(),
+            None => values,
+        };
+        BooleanArray::new(values, None)
     }
 }
 
@@ -127,9 +190,26 @@ fn predicate(op: Op, cs: bool, args: &[ColumnarValue], rows: usize) -> Result<Co
     let mut buf = Vec::new();
     if let StrArg::Const(n) = needle {
         let m = Matcher::new(op, cs, n.unwrap_or(""));
+        if let ColumnarValue::Array(a) = &args[0]
+            && let Some(result) = scan_column(&m, a, &mut buf)
+        {
+            return Ok(ColumnarValue::Array(Arc::new(result)));
+        }
         return Ok(map_bools(rows, |i| m.matches(hay.get_or_empty(i), &mut buf)));
     }
     Ok(map_bools(rows, |i| Matcher::new(op, cs, needle.get_or_empty(i)).matches(hay.get_or_empty(i), &mut buf)))
+}
+
+/// [`Matcher::scan`] over a Utf8 or LargeUtf8 column, when the matcher allows it.
+fn scan_column(m: &Matcher, a: &ArrayRef, buf: &mut Vec<u8>) -> Option<BooleanArray> {
+    if !m.scans() {
+        return None;
+    }
+    match a.data_type() {
+        DataType::Utf8 => Some(m.scan(a.as_string::<i32>(), buf)),
+        DataType::LargeUtf8 => Some(m.scan(a.as_string::<i64>(), buf)),
+        _ => None,
+    }
 }
 
 /// The strings of a JSON array (non-string elements as their JSON text); a non-array
@@ -166,6 +246,15 @@ fn any_all(all: bool, args: &[ColumnarValue], rows: usize) -> Result<ColumnarVal
     };
     if let StrArg::Const(j) = terms {
         let ms = build(j);
+        if let ColumnarValue::Array(a) = &args[0]
+            && !ms.is_empty()
+            && let Some(scans) = ms.iter().map(|m| scan_column(m, a, &mut buf)).collect::<Option<Vec<_>>>()
+        {
+            let combine = |x: BooleanArray, y: BooleanArray| BooleanArray::new(if all { x.values() & y.values() } else { x.values() | y.values() }, None);
+            if let Some(result) = scans.into_iter().reduce(combine) {
+                return Ok(ColumnarValue::Array(Arc::new(result)));
+            }
+        }
         return Ok(map_bools(rows, |i| test(&ms, hay.get_or_empty(i), &mut buf)));
     }
     Ok(map_bools(rows, |i| test(&build(terms.get(i)), hay.get_or_empty(i), &mut buf)))
@@ -255,6 +344,8 @@ pub fn expect_str(args: &[ColumnarValue]) -> Result<()> {
 
 #[cfg(test)]
 mod tests {
+    use datafusion::arrow::array::{Array, StringArray};
+
     use super::{Matcher, Op};
 
     fn m(op: Op, cs: bool, needle: &str, hay: &str) -> bool {
@@ -274,6 +365,42 @@ mod tests {
         assert!(m(Op::HasPrefix, false, "amer", "North America"));
         assert!(m(Op::HasSuffix, false, "rica", "North America"));
         assert!(!m(Op::HasSuffix, false, "amer", "North America"));
+    }
+
+    #[test]
+    fn column_scan_agrees_with_row_tests() {
+        let rows = [
+            Some("powershell -enc AAA"),
+            None,
+            Some(""),
+            Some("xpowershell"),
+            Some("cmd /c POWERSHELL.exe"),
+            Some("power"),
+            Some("shell powershell"),
+            Some("café powershellé"),
+            Some("Ärger-PowerShell"),
+            Some("http://x"),
+        ];
+        let full = StringArray::from(rows.to_vec());
+        for slice in [full.clone(), full.slice(3, 5)] {
+            for (op, cs, needle) in [
+                (Op::Has, false, "powershell"),
+                (Op::Has, true, "PowerShell"),
+                (Op::Has, false, "-enc"),
+                (Op::HasPrefix, false, "power"),
+                (Op::HasSuffix, false, "shell"),
+                (Op::Contains, false, "SHELL"),
+                (Op::Contains, false, "hellp"),
+                (Op::Contains, true, "http"),
+            ] {
+                let matcher = Matcher::new(op, cs, needle);
+                let got = matcher.scan(&slice, &mut Vec::new());
+                for i in 0..slice.len() {
+                    let hay = if slice.is_null(i) { "" } else { slice.value(i) };
+                    assert_eq!(got.value(i), matcher.matches(hay, &mut Vec::new()), "{op:?} {needle:?} in {hay:?}");
+                }
+            }
+        }
     }
 
     #[test]
