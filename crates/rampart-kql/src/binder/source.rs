@@ -3,11 +3,15 @@
 
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
+use std::sync::Arc;
 
-use datafusion::arrow::datatypes::DataType;
-use datafusion::common::{Column, TableReference};
+use datafusion::arrow::datatypes::{DataType, Field, Schema};
+use datafusion::common::{Column, ScalarValue, TableReference};
 use datafusion::datasource::provider_as_source;
+use datafusion::functions_table::generate_series::{GenSeriesArgs, GenerateSeriesTable};
+use datafusion::logical_expr::simplify::SimplifyContext;
 use datafusion::logical_expr::{Expr, LogicalPlanBuilder, cast, lit};
+use datafusion::optimizer::simplify_expressions::ExprSimplifier;
 
 use super::expr::Scope;
 use super::lower::{self, null_of, str_lit};
@@ -280,9 +284,26 @@ impl<'a> Binder<'a> {
             KustoType::Long | KustoType::Int | KustoType::DateTime | KustoType::Timespan => {}
             other => return err(span, format!("range over values of type {other} is not supported yet")),
         }
-        let series = datafusion::functions_nested::expr_fn::gen_series(as_i64(f), as_i64(t), as_i64(s));
-        let b = df(span, LogicalPlanBuilder::empty(true).project(vec![series.alias("__range")]))?;
-        let b = df(span, b.unnest_column("__range"))?;
+        let (f, t, s) = (as_i64(f), as_i64(t), as_i64(s));
+        let b = match (constant_i64(&f), constant_i64(&t), constant_i64(&s)) {
+            (Some(_), Some(_), Some(Some(0))) => return err(&step.span, "range step must not be zero"),
+            // Constant bounds (the usual case): batches produced one at a time as they are
+            // read, so a long range is neither held in memory nor uncancellable.
+            (Some(start), Some(end), Some(step)) => {
+                let args = match (start, end, step) {
+                    (Some(start), Some(end), Some(step)) => GenSeriesArgs::Int64Args { start, end, step, include_end: true, name: "range" },
+                    _ => GenSeriesArgs::ContainsNull { name: "range" },
+                };
+                let schema = Arc::new(Schema::new(vec![Field::new("__range", DataType::Int64, false)]));
+                let table = Arc::new(GenerateSeriesTable::new(schema, args));
+                df(span, LogicalPlanBuilder::scan("__range", provider_as_source(table), None))?
+            }
+            _ => {
+                let series = datafusion::functions_nested::expr_fn::gen_series(f, t, s);
+                let b = df(span, LogicalPlanBuilder::empty(true).project(vec![series.alias("__range")]))?;
+                df(span, b.unnest_column("__range"))?
+            }
+        };
         let out_ty = if ty == KustoType::Int { KustoType::Long } else { ty };
         let value = cast(col("__range"), out_ty.arrow()).alias(&column.name);
         let plan = df(span, b.project(vec![value]).and_then(|b| b.build()))?;
@@ -407,6 +428,17 @@ impl<'a> Binder<'a> {
             return err(span, "no table has the columns this search refers to");
         }
         union_all(filtered, false, Some("$table".into()), span)
+    }
+}
+
+/// The value of an Int64 expression that needs no row (`Some(None)` for null), folded by
+/// DataFusion's simplifier; None when it is not constant.
+fn constant_i64(e: &Expr) -> Option<Option<i64>> {
+    let folded = ExprSimplifier::new(SimplifyContext::default()).simplify(e.clone()).ok()?;
+    match lower::literal(&folded)? {
+        ScalarValue::Int64(v) => Some(*v),
+        ScalarValue::Null => Some(None),
+        _ => None,
     }
 }
 
