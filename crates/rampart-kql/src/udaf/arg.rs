@@ -47,6 +47,33 @@ fn key_at(arr: &ArrayRef, i: usize) -> Option<Key> {
     })
 }
 
+/// A key column with its type dispatch done once per batch: integer and timestamp keys
+/// (the usual `arg_max(Timestamp, …)`) are read straight from their values buffer.
+enum KeyCol<'a> {
+    Int(&'a [i64], &'a dyn Array),
+    Other(&'a ArrayRef),
+}
+
+impl<'a> KeyCol<'a> {
+    fn new(arr: &'a ArrayRef) -> KeyCol<'a> {
+        match arr.data_type() {
+            DataType::Int64 => KeyCol::Int(arr.as_primitive::<Int64Type>().values(), arr.as_ref()),
+            DataType::Timestamp(datafusion::arrow::datatypes::TimeUnit::Microsecond, _) => {
+                KeyCol::Int(arr.as_primitive::<TimestampMicrosecondType>().values(), arr.as_ref())
+            }
+            _ => KeyCol::Other(arr),
+        }
+    }
+
+    #[inline]
+    fn get(&self, i: usize) -> Option<Key> {
+        match self {
+            KeyCol::Int(values, arr) => (!arr.is_null(i)).then(|| Key::Int(values[i])),
+            KeyCol::Other(arr) => key_at(arr, i),
+        }
+    }
+}
+
 /// Per-group best rows over retained batches.
 struct ArgGroups {
     mode: Mode,
@@ -85,6 +112,7 @@ impl ArgGroups {
             self.best_key.resize(total, None);
         }
         let batch = u32::try_from(self.batches.len()).unwrap_or(NONE - 1);
+        let key_col = KeyCol::new(keys);
         let mut used = false;
         for (row, &g) in groups.iter().enumerate() {
             if filter.is_some_and(|f| !f.is_valid(row) || !f.value(row)) {
@@ -95,12 +123,12 @@ impl ArgGroups {
             } else if self.mode == Mode::Any {
                 false
             } else {
-                let k = key_at(keys, row);
+                let k = key_col.get(row);
                 self.better(&k, &self.best_key[g])
             };
             if take {
                 if self.mode != Mode::Any {
-                    self.best_key[g] = key_at(keys, row);
+                    self.best_key[g] = key_col.get(row);
                 }
                 self.best_ref[g] = (batch, u32::try_from(row).unwrap_or(0));
                 used = true;
