@@ -62,6 +62,11 @@ fn bin_datetime(args: &[ColumnarValue], rows: usize) -> Result<ColumnarValue> {
     arity("kql_bin_datetime", args, 2, 2)?;
     let ts = TsArg::new(&args[0])?;
     let span = IntArg::new(&args[1])?;
+    if let (TsArg::Col(a), IntArg::Const(Some(s))) = (&ts, &span) {
+        // The usual `bin(Timestamp, 1h)`: one pass over the values, nulls kept as they are.
+        let binned = a.unary::<_, TimestampMicrosecondType>(|v| bin_micros(v, *s));
+        return Ok(ColumnarValue::Array(Arc::new(binned.with_timezone(UTC))));
+    }
     Ok(ts_result(rows, |i| Some(bin_micros(ts.get(i)?, span.get(i)?))))
 }
 
