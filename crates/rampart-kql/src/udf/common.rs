@@ -4,9 +4,9 @@
 use std::sync::Arc;
 
 use datafusion::arrow::array::{
-    Array, ArrayRef, AsArray, BooleanArray, BooleanBuilder, Int64Array, LargeStringArray, StringArray, StringBuilder,
-    StringViewArray,
+    Array, ArrayRef, AsArray, BooleanArray, Int64Array, LargeStringArray, StringArray, StringBuilder, StringViewArray,
 };
+use datafusion::arrow::buffer::BooleanBuffer;
 use datafusion::arrow::datatypes::DataType;
 use datafusion::common::{Result, ScalarValue, exec_err};
 use datafusion::logical_expr::ColumnarValue;
@@ -189,12 +189,8 @@ pub fn map_strings(n: usize, mut f: impl FnMut(usize, &mut String) -> bool) -> C
 }
 
 /// Builds a boolean column (never null) by mapping each row.
-pub fn map_bools(n: usize, mut f: impl FnMut(usize) -> bool) -> ColumnarValue {
-    let mut b = BooleanBuilder::with_capacity(n);
-    for i in 0..n {
-        b.append_value(f(i));
-    }
-    ColumnarValue::Array(Arc::new(b.finish()))
+pub fn map_bools(n: usize, f: impl FnMut(usize) -> bool) -> ColumnarValue {
+    ColumnarValue::Array(Arc::new(BooleanArray::new(BooleanBuffer::collect_bool(n, f), None)))
 }
 
 /// Builds a boolean column with nulls.

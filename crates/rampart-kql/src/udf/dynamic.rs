@@ -368,8 +368,15 @@ fn mv_elements(args: &[ColumnarValue], rows: usize) -> Result<ColumnarValue> {
                 b.append(true);
             }
             Some(j) => {
-                for e in mv_items(j).into_iter().take(max) {
-                    b.values().append_value(e);
+                // Arrays (the usual case) append their elements without building a Vec.
+                if let Some(items) = array_elements(j) {
+                    for e in items.into_iter().take(max) {
+                        b.values().append_value(json::compact(e));
+                    }
+                } else {
+                    for e in mv_items(j).into_iter().take(max) {
+                        b.values().append_value(e);
+                    }
                 }
                 b.append(true);
             }

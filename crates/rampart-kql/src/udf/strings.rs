@@ -275,21 +275,30 @@ fn has_any_index(args: &[ColumnarValue], rows: usize) -> Result<ColumnarValue> {
 
 /// A set of strings matched without case.
 pub struct CiSet {
-    values: HashSet<String>,
+    values: HashSet<Vec<u8>>,
+    /// Byte lengths of the lowercased values, so most rows are rejected without hashing.
+    lengths: Vec<usize>,
 }
 
 impl CiSet {
     pub fn new(items: impl IntoIterator<Item = String>) -> CiSet {
-        CiSet { values: items.into_iter().map(|s| s.to_lowercase()).collect() }
+        let values: HashSet<Vec<u8>> = items.into_iter().map(|s| s.to_lowercase().into_bytes()).collect();
+        let mut lengths: Vec<usize> = values.iter().map(Vec::len).collect();
+        lengths.sort_unstable();
+        lengths.dedup();
+        CiSet { values, lengths }
     }
 
     pub fn contains(&self, s: &str, buf: &mut Vec<u8>) -> bool {
         if s.is_ascii() {
+            if !self.lengths.contains(&s.len()) {
+                return false;
+            }
             buf.clear();
             buf.extend(s.bytes().map(|b| b.to_ascii_lowercase()));
-            return std::str::from_utf8(buf).is_ok_and(|l| self.values.contains(l));
+            return self.values.contains(buf.as_slice());
         }
-        self.values.contains(&s.to_lowercase())
+        self.values.contains(s.to_lowercase().as_bytes())
     }
 }
 
