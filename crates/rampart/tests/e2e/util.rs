@@ -1,9 +1,16 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+/// The binary under test, with no RAMPART_* settings from the caller's environment
+/// (`rampart` refuses unknown ones, such as the test suite's RAMPART_TEST_POSTGRES_URL).
 pub fn rampart() -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_rampart"));
-    c.env_remove("RAMPART_CONFIG").env("RAMPART_LOG", "warn").env_remove("RUST_BACKTRACE");
+    for (name, _) in std::env::vars_os() {
+        if name.to_string_lossy().starts_with("RAMPART_") {
+            c.env_remove(&name);
+        }
+    }
+    c.env("RAMPART_LOG", "warn").env_remove("RUST_BACKTRACE");
     c
 }
 
