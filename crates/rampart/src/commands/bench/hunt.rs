@@ -136,7 +136,7 @@ async fn generate(lake: &Lake, events: usize, seed: u64) -> Result<usize> {
     let now = chrono::Utc::now();
     let span = chrono::Duration::days(3);
     // Nights and weekends are quieter than the mean rate: aim a little high.
-    let rate = events as f64 * 1.15 / span.num_seconds() as f64;
+    let rate = events as f64 * 1.35 / span.num_seconds() as f64;
     let cfg = SimConfig { seed, start: now - span, attack_window: span, benign_rate: rate, ..SimConfig::default() };
     let mut sim = Simulation::try_new(cfg).map_err(|e| anyhow!("simulation: {e}"))?;
     let ids = ReportIds::from_clock();
