@@ -6,7 +6,6 @@ use std::collections::HashSet;
 use std::ops::Range;
 
 use datafusion::functions::core::expr_fn::{get_field, named_struct};
-use datafusion::functions_aggregate::expr_fn::count;
 use datafusion::logical_expr::{Expr, LogicalPlanBuilder, lit};
 
 use super::expr::Scope;
@@ -123,23 +122,8 @@ impl<'a> Binder<'a> {
         let result = self.bind_aggregates(&rel, aggs, env, &key_locals, &by_columns, &mut outputs);
         let collector = self.aggs.pop().unwrap_or_default();
         result?;
-        let plan = match single_distinct(&collector.items) {
-            Some(arg) => {
-                // Exact distinct counts as two hash aggregations: the distinct (keys, value)
-                // pairs, then a count per key (DataFusion's own rewrite skips aliased aggregates).
-                let value = self.fresh("d");
-                let keys: Vec<Expr> = group_exprs.iter().map(|g| col(&g.schema_name().to_string())).collect();
-                let counts: Vec<Expr> = collector.items.iter().map(|(alias, _)| count(col(&value)).alias(alias)).collect();
-                let mut inner = group_exprs;
-                inner.push(arg.alias(&value));
-                let b = LogicalPlanBuilder::from(rel.plan).aggregate(inner, Vec::<Expr>::new()).and_then(|b| b.aggregate(keys, counts));
-                df(span, b.and_then(|b| b.build()))?
-            }
-            None => {
-                let agg_exprs: Vec<Expr> = collector.items.into_iter().map(|(alias, e)| e.alias(alias)).collect();
-                df(span, LogicalPlanBuilder::from(rel.plan).aggregate(group_exprs, agg_exprs).and_then(|b| b.build()))?
-            }
-        };
+        let agg_exprs: Vec<Expr> = collector.items.into_iter().map(|(alias, e)| e.alias(alias)).collect();
+        let plan = df(span, LogicalPlanBuilder::from(rel.plan).aggregate(group_exprs, agg_exprs).and_then(|b| b.build()))?;
         let mut taken = HashSet::new();
         let mut items = Vec::new();
         for (name, t) in outputs {
@@ -303,25 +287,6 @@ impl<'a> Binder<'a> {
         }
         Ok(out)
     }
-}
-
-/// The argument of a `summarize` whose aggregates are all `count(distinct x)` of one `x`
-/// (`dcount`, `count_distinct`), which then runs as two plain aggregations.
-fn single_distinct(items: &[(String, Expr)]) -> Option<Expr> {
-    let mut arg = None;
-    for (_, e) in items {
-        let Expr::AggregateFunction(f) = e else { return None };
-        let p = &f.params;
-        if f.func.name() != "count" || !p.distinct || p.filter.is_some() || !p.order_by.is_empty() || p.args.len() != 1 {
-            return None;
-        }
-        match &arg {
-            None => arg = Some(p.args[0].clone()),
-            Some(a) if *a == p.args[0] => {}
-            Some(_) => return None,
-        }
-    }
-    arg
 }
 
 /// The name of an unnamed `by` key: like `infer_name`, and a function call is named after its
