@@ -275,16 +275,16 @@ async fn saved_queries_belong_to_their_token() {
     let list = |token: String| async move { call(f, Method::GET, "/api/hunting/queries", Some(&token), Body::empty(), &[]).await.1 };
     assert_eq!(list(f.read.clone()).await.as_array().map(Vec::len), Some(1));
     assert_eq!(list(other.clone()).await, json!([]), "a private query is only its owner's");
-    let (status, _) = call(&f, Method::GET, &format!("/api/hunting/queries/{id}"), Some(&other), Body::empty(), &[]).await;
+    let (status, _) = call(f, Method::GET, &format!("/api/hunting/queries/{id}"), Some(&other), Body::empty(), &[]).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     let shared = json!({"name": "encoded powershell", "query": "DeviceProcessEvents | take 2", "shared": true});
-    let (status, out) = call(&f, Method::PUT, &format!("/api/hunting/queries/{id}"), Some(&f.read), Body::from(shared.to_string()), &[]).await;
+    let (status, out) = call(f, Method::PUT, &format!("/api/hunting/queries/{id}"), Some(&f.read), Body::from(shared.to_string()), &[]).await;
     assert_eq!((status, out["shared"].clone()), (StatusCode::OK, json!(true)), "{out}");
     assert_eq!(list(other.clone()).await.as_array().map(Vec::len), Some(1), "shared queries are visible to all readers");
-    let (status, _) = call(&f, Method::DELETE, &format!("/api/hunting/queries/{id}"), Some(&other), Body::empty(), &[]).await;
+    let (status, _) = call(f, Method::DELETE, &format!("/api/hunting/queries/{id}"), Some(&other), Body::empty(), &[]).await;
     assert_eq!(status, StatusCode::FORBIDDEN, "only the owner or an admin deletes");
     let (status, out) = save(f.read.clone(), json!({"name": "", "query": "x"})).await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "{out}");
-    let (status, _) = call(&f, Method::DELETE, &format!("/api/hunting/queries/{id}"), Some(&f.read), Body::empty(), &[]).await;
+    let (status, _) = call(f, Method::DELETE, &format!("/api/hunting/queries/{id}"), Some(&f.read), Body::empty(), &[]).await;
     assert_eq!(status, StatusCode::NO_CONTENT);
 }

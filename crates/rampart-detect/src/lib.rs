@@ -20,6 +20,7 @@ pub mod bench;
 mod detector;
 mod error;
 mod fields;
+mod files;
 mod logsource;
 mod rules;
 pub mod scan;

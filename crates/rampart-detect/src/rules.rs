@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use rsigma_eval::{CompiledRule, compile_rule};
 use rsigma_parser::{SigmaRule, Status, parse_sigma_yaml};
 
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::logsource::RuleSource;
 
 /// A loaded detection rule: what an alert or a timeline line shows about it.
@@ -70,35 +70,7 @@ impl LoadReport {
 /// Every `.yml`/`.yaml` file under `paths` (a path may be a file), sorted, skipping
 /// names that start with `.`.
 pub fn rule_files(paths: &[impl AsRef<Path>]) -> Result<Vec<PathBuf>> {
-    let mut out = Vec::new();
-    for p in paths {
-        let p = p.as_ref();
-        let meta = std::fs::metadata(p).map_err(|e| Error::Read { path: p.to_path_buf(), reason: e.to_string() })?;
-        if meta.is_dir() {
-            walk(p, &mut out)?;
-        } else {
-            out.push(p.to_path_buf());
-        }
-    }
-    out.sort();
-    Ok(out)
-}
-
-fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
-    let read_err = |e: std::io::Error| Error::Read { path: dir.to_path_buf(), reason: e.to_string() };
-    for entry in std::fs::read_dir(dir).map_err(read_err)? {
-        let path = entry.map_err(read_err)?.path();
-        let hidden = path.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with('.'));
-        if hidden {
-            continue;
-        }
-        if path.is_dir() {
-            walk(&path, out)?;
-        } else if path.extension().and_then(|e| e.to_str()).is_some_and(|e| e == "yml" || e == "yaml") {
-            out.push(path);
-        }
-    }
-    Ok(())
+    crate::files::files_under(paths, &["yml", "yaml"])
 }
 
 /// Parses and compiles every rule of the given files. Never fails on a bad rule:

@@ -11,7 +11,7 @@ use rampart_ingest::evtx::{WinEvent, read_file};
 use serde_json::{Map, Value};
 
 use crate::detector::{Detector, Matcher};
-use crate::error::{Error, Result};
+use crate::error::Result;
 
 /// One detection in the timeline.
 #[derive(Debug, Clone, PartialEq)]
@@ -48,39 +48,7 @@ const EXTENSIONS: [&str; 4] = ["evtx", "json", "jsonl", "ndjson"];
 
 /// Every scannable file under `paths` (a path may be a file), sorted.
 pub fn input_files(paths: &[impl AsRef<Path>]) -> Result<Vec<PathBuf>> {
-    let mut out = Vec::new();
-    for p in paths {
-        let p = p.as_ref();
-        let meta = std::fs::metadata(p).map_err(|e| Error::Read { path: p.to_path_buf(), reason: e.to_string() })?;
-        if meta.is_dir() {
-            walk(p, &mut out)?;
-        } else {
-            out.push(p.to_path_buf());
-        }
-    }
-    out.sort();
-    Ok(out)
-}
-
-fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
-    let read_err = |e: std::io::Error| Error::Read { path: dir.to_path_buf(), reason: e.to_string() };
-    for entry in std::fs::read_dir(dir).map_err(read_err)? {
-        let path = entry.map_err(read_err)?.path();
-        if path.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with('.')) {
-            continue;
-        }
-        if path.is_dir() {
-            walk(&path, out)?;
-        } else if has_extension(&path) {
-            out.push(path);
-        }
-    }
-    Ok(())
-}
-
-fn has_extension(path: &Path) -> bool {
-    let ext = path.extension().and_then(|e| e.to_str()).unwrap_or_default().to_ascii_lowercase();
-    EXTENSIONS.contains(&ext.as_str())
+    crate::files::files_under(paths, &EXTENSIONS)
 }
 
 /// Scans `files` on `threads` threads (at least one). `on_file` is called once per

@@ -325,7 +325,7 @@ impl LakeInner {
         let over_cap = self.hot_bytes.load(Ordering::Relaxed) > self.cfg.max_hot_bytes / 2;
         let mut sized: Vec<(TableSizes, &Arc<TableState>)> =
             self.tables.values().map(|s| (s.sizes(), s)).filter(|(z, _)| z.hot_rows > 0).collect();
-        sized.sort_by(|a, b| b.0.hot_bytes.cmp(&a.0.hot_bytes));
+        sized.sort_by_key(|s| std::cmp::Reverse(s.0.hot_bytes));
         let mut out = Vec::new();
         for (i, (z, s)) in sized.into_iter().enumerate() {
             let due = z.hot_rows >= self.cfg.flush_rows

@@ -77,7 +77,7 @@ impl TableProvider for LakeTable {
             let mut groups: Vec<Vec<PartitionedFile>> = vec![Vec::new(); partitions.min(files.len())];
             let mut sizes = vec![0u64; groups.len()];
             let mut by_size = files.clone();
-            by_size.sort_by(|a, b| b.bytes.cmp(&a.bytes));
+            by_size.sort_by_key(|f| std::cmp::Reverse(f.bytes));
             for f in by_size {
                 // Largest first into the lightest group keeps partitions balanced.
                 let g = (0..sizes.len()).min_by_key(|&i| sizes[i]).unwrap_or(0);

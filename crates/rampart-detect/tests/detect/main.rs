@@ -88,11 +88,10 @@ fn cases(root: &Path) -> Vec<Case> {
                     continue;
                 }
                 let t = line.trim().trim_start_matches("- ");
-                if let Some(v) = t.strip_prefix(&format!("{name}:")) {
-                    if found.is_none() {
+                if let Some(v) = t.strip_prefix(&format!("{name}:"))
+                    && found.is_none() {
                         found = Some((section.to_string(), v.trim().to_string()));
                     }
-                }
             }
             found
         };

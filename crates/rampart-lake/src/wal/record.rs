@@ -83,7 +83,7 @@ pub fn decode(buf: &[u8]) -> Frame {
         return Frame::Damaged("bad magic".into());
     }
     let body_len = word(4) as usize;
-    if body_len > MAX_BODY_LEN || body_len < 18 {
+    if !(18..=MAX_BODY_LEN).contains(&body_len) {
         return Frame::Damaged(format!("implausible record length {body_len}"));
     }
     let Some(body) = buf.get(HEADER_LEN..HEADER_LEN + body_len) else {

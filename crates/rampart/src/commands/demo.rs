@@ -188,7 +188,7 @@ fn generate(args: &DemoArgs) -> Result<ExitCode> {
             serde_json::to_writer(&mut *file, &e.row)?;
             file.write_all(b"\n")?;
             written += 1;
-            if written % 10_000 == 0 {
+            if written.is_multiple_of(10_000) {
                 bar.set_position(written);
             }
         }
