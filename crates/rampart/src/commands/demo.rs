@@ -138,7 +138,9 @@ Rampart demo is running: a simulated organisation (Meridian Freight) with {event
 
 Try:
   curl -H 'Authorization: Bearer {admin}' http://{addr}/metrics | grep rampart_ingest_rows_total
-  curl -H 'Authorization: Bearer {admin}' http://{addr}/api/schema/DeviceProcessEvents
+  curl -H 'Authorization: Bearer {admin}' http://{addr}/api/hunting/query \\
+       -d '{{\"query\": \"DeviceProcessEvents | summarize count() by FileName | top 5 by count_\"}}'
+  RAMPART_TOKEN={admin} rampart hunt --server http://{addr} 'DeviceLogonEvents | take 5'
 
 Live telemetry continues every second. Press Ctrl-C to stop.
 "));
