@@ -8,7 +8,6 @@ use axum::body::Bytes;
 use axum::extract::{Extension, Path, State};
 use axum::http::StatusCode;
 use rampart_hunt::{Language, Outcome, Request, Timespan};
-use rampart_kql::KustoType;
 use rampart_schema::ErrorCode;
 use rampart_store::{QueryDraft, SavedQuery, Scope};
 use serde::Deserialize;
@@ -56,7 +55,7 @@ pub async fn graph_run(State(state): State<Arc<AppState>>, body: Bytes) -> Resul
     let out = run(&state, query, timespan, Language::Kql).await?;
     Ok(Json(json!({
         "@odata.context": "$metadata#microsoft.graph.security.huntingQueryResults",
-        "schema": out.columns.iter().map(|c| json!({ "name": c.name, "type": graph_type(c.kind) })).collect::<Vec<_>>(),
+        "schema": out.columns.iter().map(|c| json!({ "name": c.name, "type": c.kind.dotnet_name() })).collect::<Vec<_>>(),
         "results": out.rows(),
     })))
 }
@@ -64,21 +63,6 @@ pub async fn graph_run(State(state): State<Arc<AppState>>, body: Bytes) -> Resul
 async fn run(state: &AppState, query: String, timespan: Option<String>, language: Language) -> Result<Outcome, ApiError> {
     let timespan = timespan.as_deref().map(Timespan::parse).transpose()?;
     Ok(state.hunter.run(&Request { query, language, timespan, now: None }).await?)
-}
-
-/// Type names of Graph's `huntingQueryResults` schema.
-fn graph_type(k: KustoType) -> &'static str {
-    match k {
-        KustoType::Bool => "Boolean",
-        KustoType::Int => "Int32",
-        KustoType::Long => "Int64",
-        KustoType::Real => "Double",
-        KustoType::String => "String",
-        KustoType::Guid => "Guid",
-        KustoType::DateTime => "DateTime",
-        KustoType::Timespan => "TimeSpan",
-        KustoType::Dynamic => "Object",
-    }
 }
 
 /// The JSON body, whatever the Content-Type says (`curl -d` sends a form type).

@@ -43,6 +43,21 @@ impl KustoType {
         }
     }
 
+    /// The .NET type name Kusto clients see (`getschema`'s DataType, Graph's hunting schema).
+    pub fn dotnet_name(self) -> &'static str {
+        match self {
+            KustoType::Bool => "Boolean",
+            KustoType::Int => "Int32",
+            KustoType::Long => "Int64",
+            KustoType::Real => "Double",
+            KustoType::String => "String",
+            KustoType::Guid => "Guid",
+            KustoType::DateTime => "DateTime",
+            KustoType::Timespan => "TimeSpan",
+            KustoType::Dynamic => "Object",
+        }
+    }
+
     /// Parses a type name as written in KQL (`datatable(a:long)`, `to typeof(string)`).
     pub fn from_name(name: &str) -> Option<KustoType> {
         Some(match name {

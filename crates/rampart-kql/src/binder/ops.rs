@@ -170,7 +170,7 @@ impl<'a> Binder<'a> {
                 vec![
                     str_lit(&c.name),
                     lit(i as i32),
-                    str_lit(&format!("System.{}", dotnet_type(c.ty))),
+                    str_lit(&format!("System.{}", c.ty.dotnet_name())),
                     str_lit(c.ty.name()),
                 ]
             })
@@ -276,19 +276,5 @@ fn render_value(e: &ast::Expr) -> String {
         ExprKind::Literal(ast::Literal::Bool(b)) => b.to_string(),
         ExprKind::Name(id) => id.name.clone(),
         _ => String::new(),
-    }
-}
-
-fn dotnet_type(t: KustoType) -> &'static str {
-    match t {
-        KustoType::Bool => "Boolean",
-        KustoType::Int => "Int32",
-        KustoType::Long => "Int64",
-        KustoType::Real => "Double",
-        KustoType::String => "String",
-        KustoType::Guid => "Guid",
-        KustoType::DateTime => "DateTime",
-        KustoType::Timespan => "TimeSpan",
-        KustoType::Dynamic => "Object",
     }
 }
